@@ -1,0 +1,18 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import * as m0001 from './0001_platform.ts';
+import * as m0002 from './0002_pipeline.ts';
+
+/** The whole schema history, in order. Code-defined so a build never depends on files on disk. */
+export const migrations: Record<string, Migration> = {
+  '0001_platform': m0001,
+  '0002_pipeline': m0002,
+};
+
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? error}`);
+  }
+}
