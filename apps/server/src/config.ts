@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  jwtSecret: string;
+  /** Where the JWT secret came from, for the start-up log line. */
+  jwtSecretSource: 'env' | 'data_dir' | 'ephemeral';
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads the environment once, at start-up. Anything wrong is one ConfigError naming the variable,
+ * so `npm start` fails with a line a person can act on instead of a stack trace later.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${env.PORT}"`);
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, got "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}"`);
+  }
+
+  const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of debug, info, warn, error, silent; got "${env.LOG_LEVEL}"`);
+  }
+
+  const dataDir = resolve(env.DATA_DIR?.trim() || './data');
+  let jwtSecret = env.JWT_SECRET;
+  let jwtSecretSource: Config['jwtSecretSource'] = 'env';
+  if (jwtSecret !== undefined && jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+  if (!jwtSecret) {
+    if (databaseUrl) {
+      // Several processes on one database must share a secret; without one, tokens die with the process.
+      jwtSecret = randomBytes(32).toString('base64url');
+      jwtSecretSource = 'ephemeral';
+    } else {
+      jwtSecret = persistedSecret(dataDir);
+      jwtSecretSource = 'data_dir';
+    }
+  }
+  return { port, host: env.HOST?.trim() || '0.0.0.0', databaseUrl, dataDir, jwtSecret, jwtSecretSource, logLevel };
+}
+
+/** The embedded setup keeps its secret beside its data, so tokens survive a restart with no setup. */
+function persistedSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  try {
+    if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  } catch (error) {
+    throw new ConfigError(`DATA_DIR "${dataDir}" is not writable: ${(error as Error).message}`);
+  }
+}

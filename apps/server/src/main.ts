@@ -1,0 +1,60 @@
+import { serve } from '@hono/node-server';
+import { createDb } from '@crm/db';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { jsonLogger } from './logger.ts';
+import { buildServices } from './services.ts';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = jsonLogger(config.logLevel);
+  let handle;
+  try {
+    handle = await createDb({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+  } catch (error) {
+    const what = config.databaseUrl ? 'DATABASE_URL' : `the embedded database in ${config.dataDir}`;
+    process.stderr.write(`cannot open ${what}: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (config.jwtSecretSource === 'ephemeral') {
+    log.warn('JWT_SECRET is not set: tokens are signed with a random secret and die with this process; set it when running several processes');
+  }
+  const services = buildServices(handle, { jwtSecret: config.jwtSecret, log });
+  const app = createApp(services);
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    log.info('listening', { url: `http://${config.host}:${info.port}`, database: handle.kind });
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    // Stop accepting, let in-flight requests finish, then close the pool; a hard stop after 10 s.
+    const hard = setTimeout(() => process.exit(1), 10_000).unref();
+    server.close(async () => {
+      await handle.close().catch(() => {});
+      clearTimeout(hard);
+      log.info('stopped');
+      process.exit(0);
+    });
+    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  process.stderr.write(`fatal: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+import type { Logger, Services } from '@crm/api';
+import type { DbHandle } from '@crm/db';
+import { inlineProjections, systemClock, upcasters, type Clock } from '@crm/domain';
+import { EventStore } from '@crm/eventstore';
+
+export function buildServices(handle: DbHandle, opts: { jwtSecret: string; log: Logger; clock?: Clock }): Services {
+  return {
+    db: handle.db,
+    dbKind: handle.kind,
+    store: new EventStore({ inlineProjections, upcasters }),
+    clock: opts.clock ?? systemClock,
+    jwtSecret: opts.jwtSecret,
+    accessTokenTtlS: 15 * 60,
+    refreshTokenTtlS: 30 * 86_400,
+    log: opts.log,
+    startedAt: new Date(),
+    version: '0.1.0',
+  };
+}

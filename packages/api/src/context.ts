@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import type { DomainError } from '@crm/domain';
+import { type Principal, resolvePrincipal } from './auth/principal.ts';
+import type { Services } from './services.ts';
+
+export interface Context {
+  services: Services;
+  requestId: string;
+  source: 'rest' | 'trpc' | 'cli' | 'system';
+  principal: Principal | null;
+  /** Why a presented credential was refused; a public procedure ignores it, an authed one reports it. */
+  authError: DomainError | null;
+}
+
+export async function createContext(
+  services: Services,
+  opts: { authorization?: string | null; requestId?: string; source: Context['source'] },
+): Promise<Context> {
+  const { principal, error } = await resolvePrincipal(services, opts.authorization);
+  return { services, requestId: opts.requestId ?? randomUUID(), source: opts.source, principal, authError: error };
+}

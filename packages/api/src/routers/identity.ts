@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { inSystem, inTenant } from '@crm/db';
+import { DomainError, identity, pipeline } from '@crm/domain';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { signJwt } from '../auth/jwt.ts';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { forgetApiKeys } from '../auth/principal.ts';
+import { newApiKey, newRefreshToken } from '../auth/secrets.ts';
+import type { Services } from '../services.ts';
+import { authedProcedure, publicProcedure, requirePermission, router } from '../trpc.ts';
+import { runCommand, runQuery } from '../unit-of-work.ts';
+
+// Document 001's conventions: camelCase fields, integer user ids.
+
+const email = z.string().trim().toLowerCase().email().max(254);
+const password = z.string().min(8, 'must be at least 8 characters').max(200);
+const slug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/, 'lowercase letters, digits and dashes, 3-63 characters');
+const name = z.string().trim().min(1).max(200);
+
+export const userDto = (u: identity.UsersTable) => ({
+  id: u.id,
+  email: u.email,
+  firstName: u.first_name,
+  lastName: u.last_name,
+  role: u.role,
+  status: u.status,
+  emailVerified: u.email_verified,
+  createdAt: u.created_at.toISOString(),
+});
+
+export const tenantDto = (t: identity.TenantsTable, now: Date) => ({
+  id: t.id,
+  name: t.name,
+  slug: t.slug,
+  plan: identity.effectivePlan(t, now),
+  trialEndsAt: t.trial_ends_at?.toISOString() ?? null,
+  status: t.status,
+  createdAt: t.created_at.toISOString(),
+});
+
+async function issueTokens(services: Services, tenantId: string, user: identity.UsersTable) {
+  const nowS = Math.floor(services.clock.now().getTime() / 1000);
+  const accessToken = signJwt(
+    { sub: String(user.id), tid: tenantId, role: user.role, typ: 'access', iat: nowS, exp: nowS + services.accessTokenTtlS },
+    services.jwtSecret,
+  );
+  const refresh = newRefreshToken();
+  await inTenant(services.db, tenantId, (tx) =>
+    tx.insertInto('refresh_tokens').values({
+      tenant_id: tenantId, id: randomUUID(), user_id: user.id, family_id: randomUUID(), token_hash: refresh.hash,
+      expires_at: new Date((nowS + services.refreshTokenTtlS) * 1000), revoked_at: null, replaced_by: null,
+      created_at: services.clock.now(),
+    }).execute(),
+  );
+  return { accessToken, refreshToken: refresh.token, tokenType: 'Bearer', expiresIn: services.accessTokenTtlS };
+}
+
+export const tenantsRouter = router({
+  register: publicProcedure
+    .input(
+      z.object({
+        companyName: name,
+        slug,
+        adminEmail: email,
+        adminPassword: password,
+        adminFirstName: name,
+        adminLastName: name,
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const tenantId = identity.newTenantId();
+      const passwordHash = await hashPassword(input.adminPassword);
+      try {
+        const out = await runCommand({ ...ctx, tenantId }, async (c) => {
+          const registered = await identity.registerTenant(c, {
+            tenantId, companyName: input.companyName, slug: input.slug, adminEmail: input.adminEmail,
+            adminFirstName: input.adminFirstName, adminLastName: input.adminLastName, passwordHash,
+          });
+          await pipeline.stages.seedDefaultStages(c);
+          return {
+            tenant: (await identity.getTenant(c.tx, tenantId))!,
+            user: (await identity.getUser(c.tx, tenantId, registered.userId))!,
+          };
+        });
+        return { tenant: tenantDto(out.tenant, ctx.services.clock.now()), user: userDto(out.user) };
+      } catch (error) {
+        // The only unique value a fresh tenant can collide on is its slug.
+        if ((error as { code?: string }).code === '23505') {
+          throw new DomainError('conflict', 'slug_taken', `the slug "${input.slug}" is already taken`);
+        }
+        throw error;
+      }
+    }),
+
+  me: authedProcedure.use(requirePermission('tenant.read')).query(async ({ ctx }) => {
+    const t = await runQuery(ctx, (tx) => identity.getTenant(tx, ctx.principal.tenantId));
+    if (!t) throw new DomainError('not_found', 'tenant_not_found', 'tenant not found');
+    return tenantDto(t, ctx.services.clock.now());
+  }),
+});
+
+export const authRouter = router({
+  login: publicProcedure
+    .input(z.object({ email, password: z.string().min(1).max(200), tenantSlug: slug }))
+    .mutation(async ({ ctx, input }) => {
+      const { services } = ctx;
+      const tenant = await inSystem(services.db, (tx) => identity.findTenantBySlug(tx, input.tenantSlug));
+      const user = tenant ? await inTenant(services.db, tenant.id, (tx) => identity.findUserByEmail(tx, tenant.id, input.email)) : undefined;
+      // Verify even when there is no user, so the answer takes as long either way.
+      const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+      if (!tenant || !user || !ok) throw new DomainError('unauthorized', 'invalid_credentials', 'email, password or tenant is wrong');
+      if (user.status !== 'active') throw new DomainError('forbidden', 'user_inactive', 'this user is deactivated');
+      const tokens = await issueTokens(services, tenant.id, user);
+      return { ...tokens, user: userDto(user), tenant: tenantDto(tenant, services.clock.now()) };
+    }),
+
+  me: authedProcedure.query(async ({ ctx }) => {
+    const { tenantId, userId } = ctx.principal;
+    const [user, tenant] = await runQuery(ctx, (tx) =>
+      Promise.all([identity.getUser(tx, tenantId, userId), identity.getTenant(tx, tenantId)]),
+    );
+    if (!user || !tenant) throw new DomainError('unauthorized', 'user_not_found', 'the user of this token no longer exists');
+    return {
+      ...userDto(user),
+      tenantId,
+      tenant: tenantDto(tenant, ctx.services.clock.now()),
+      permissions: [...ctx.principal.permissions],
+      authenticatedWith: ctx.principal.kind,
+    };
+  }),
+});
+
+export const apiKeysRouter = router({
+  create: authedProcedure
+    .use(requirePermission('api_keys.manage'))
+    .input(z.object({ name: z.string().trim().min(1).max(100).default('API key') }).default({ name: 'API key' }))
+    .mutation(async ({ ctx, input }) => {
+      const { key, prefix, hash } = newApiKey();
+      const id = randomUUID();
+      const row = await runQuery(ctx, (tx) =>
+        tx.insertInto('api_keys').values({
+          tenant_id: ctx.principal.tenantId, id, user_id: ctx.principal.userId, name: input.name, prefix, key_hash: hash,
+          created_at: ctx.services.clock.now(), last_used_at: null, revoked_at: null,
+        }).returningAll().executeTakeFirstOrThrow(),
+      );
+      // The only time the key is shown.
+      return { id: row.id, name: row.name, prefix: row.prefix, key, userId: row.user_id, createdAt: row.created_at.toISOString() };
+    }),
+
+  list: authedProcedure.use(requirePermission('api_keys.manage')).query(async ({ ctx }) => {
+    const rows = await runQuery(ctx, (tx) =>
+      tx.selectFrom('api_keys').selectAll().where('tenant_id', '=', ctx.principal.tenantId).orderBy('created_at', 'desc').execute(),
+    );
+    return rows.map((r) => ({
+      id: r.id, name: r.name, prefix: r.prefix, userId: r.user_id, createdAt: r.created_at.toISOString(),
+      revokedAt: r.revoked_at?.toISOString() ?? null,
+    }));
+  }),
+
+  revoke: authedProcedure
+    .use(requirePermission('api_keys.manage'))
+    .input(z.object({ id: z.string().uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      const res = await runQuery(ctx, (tx) =>
+        tx.updateTable('api_keys').set({ revoked_at: ctx.services.clock.now() })
+          .where('tenant_id', '=', ctx.principal.tenantId).where('id', '=', input.id).where('revoked_at', 'is', null)
+          .executeTakeFirst(),
+      );
+      if (Number(res.numUpdatedRows) === 0) throw new DomainError('not_found', 'api_key_not_found', `API key ${input.id} not found`);
+      forgetApiKeys();
+      return { id: input.id, revoked: true };
+    }),
+});
+
+export const healthRouter = router({
+  check: publicProcedure.query(async ({ ctx }) => {
+    const started = performance.now();
+    let database: 'ok' | 'error' = 'ok';
+    try {
+      await sql`select 1`.execute(ctx.services.db);
+    } catch {
+      database = 'error';
+    }
+    return {
+      status: database === 'ok' ? 'ok' : 'degraded',
+      database,
+      latencyMs: Math.round((performance.now() - started) * 100) / 100,
+      timestamp: ctx.services.clock.now().toISOString(),
+    };
+  }),
+
+  system: publicProcedure.query(async ({ ctx }) => {
+    const { services } = ctx;
+    const started = performance.now();
+    let db: { status: 'ok' | 'error'; latencyMs: number; version?: string } = { status: 'error', latencyMs: 0 };
+    try {
+      const { rows } = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(services.db);
+      db = { status: 'ok', latencyMs: Math.round((performance.now() - started) * 100) / 100, version: rows[0]!.v };
+    } catch {
+      db.latencyMs = Math.round((performance.now() - started) * 100) / 100;
+    }
+    const mem = process.memoryUsage();
+    return {
+      status: db.status === 'ok' ? 'ok' : 'degraded',
+      version: services.version,
+      uptimeSeconds: Math.round((Date.now() - services.startedAt.getTime()) / 1000),
+      services: { database: { ...db, kind: services.dbKind === 'pg' ? 'postgresql' : 'pglite (embedded)' } },
+      process: { node: process.version, rssMb: Math.round(mem.rss / 1048576), heapUsedMb: Math.round(mem.heapUsed / 1048576) },
+      timestamp: services.clock.now().toISOString(),
+    };
+  }),
+});

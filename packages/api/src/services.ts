@@ -1,0 +1,25 @@
+import type { Db } from '@crm/db';
+import type { Clock } from '@crm/domain';
+import type { EventStore } from '@crm/eventstore';
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Long-lived things every request shares; built once by the server (or a test). */
+export interface Services {
+  db: Db;
+  dbKind: 'pg' | 'pglite';
+  store: EventStore;
+  clock: Clock;
+  jwtSecret: string;
+  accessTokenTtlS: number;
+  refreshTokenTtlS: number;
+  log: Logger;
+  startedAt: Date;
+  version: string;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

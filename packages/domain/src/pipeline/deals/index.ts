@@ -1,0 +1,4 @@
+import './tables.ts';
+export * from './events.ts';
+export type * from './tables.ts';
+export { rehomeDeals } from './rehome.ts';

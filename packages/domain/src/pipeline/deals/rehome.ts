@@ -1,0 +1,24 @@
+import type { CommandContext } from '../../shared/command.ts';
+import { DealEvent, dealStream } from './events.ts';
+
+/**
+ * Moves every deal of a stage to another stage, one DealMoved event per deal with reason
+ * 'stage_deleted', so each deal's history says why it moved. Runs in the stage delete's
+ * transaction, at each deal's current version.
+ */
+export async function rehomeDeals(ctx: CommandContext, fromStageId: string, toStageId: string): Promise<number> {
+  const deals = await ctx.tx
+    .selectFrom('crm_deals')
+    .select(['id', 'version'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('stage_id', '=', fromStageId)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  for (const deal of deals) {
+    await ctx.store.append(ctx.tx, ctx.tenantId, dealStream(deal.id), Number(deal.version), [
+      { type: DealEvent.DealMoved, data: { from_stage_id: fromStageId, to_stage_id: toStageId, reason: 'stage_deleted' } },
+    ], ctx.metadata);
+  }
+  return deals.length;
+}

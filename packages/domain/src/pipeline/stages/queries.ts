@@ -1,0 +1,21 @@
+import type { Executor } from '@crm/db';
+import { sql } from 'kysely';
+import type { StageState } from './decide.ts';
+
+export async function listStages(db: Executor, tenantId: string) {
+  return db.selectFrom('crm_stages').selectAll().where('tenant_id', '=', tenantId).orderBy('position').orderBy('id').execute();
+}
+
+export async function getStage(db: Executor, tenantId: string, stageId: string) {
+  return db.selectFrom('crm_stages').selectAll().where('tenant_id', '=', tenantId).where('id', '=', stageId).executeTakeFirst();
+}
+
+/** The pipeline as decide sees it, with the stream version to append at. */
+export async function loadPipeline(db: Executor, tenantId: string): Promise<{ stages: StageState[]; version: number }> {
+  const [stages, stream] = await Promise.all([
+    listStages(db, tenantId),
+    sql<{ version: string }>`select version from es_streams
+      where tenant_id = ${tenantId} and stream_type = 'pipeline' and stream_id = ${tenantId}`.execute(db),
+  ]);
+  return { stages, version: Number(stream.rows[0]?.version ?? 0) };
+}

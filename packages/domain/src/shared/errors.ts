@@ -1,0 +1,28 @@
+/**
+ * A refusal a client can act on. `code` is the machine-readable reason (snake_case, stable);
+ * `kind` decides the HTTP status and tRPC code, so every face answers the same way.
+ */
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'payment_required'
+  | 'not_found'
+  | 'conflict'
+  | 'precondition_failed'
+  | 'rate_limited';
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string, id: string | number) =>
+  new DomainError('not_found', `${what}_not_found`, `${what.replace(/_/g, ' ')} ${id} not found`);

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { PG_STREAM_CONFLICT, pgErrorCode, type Tx } from '@crm/db';
+import { sql } from 'kysely';
+import { ConcurrencyError } from './errors.ts';
+import type { EventRow } from './events-table.ts';
+import { handledBy, type Projection } from './projection.ts';
+import { toStoredEvent, type Upcasters } from './upcast.ts';
+import type { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent, StreamRef } from './types.ts';
+
+export interface EventStoreOptions {
+  /** Run inside every append's transaction: read-your-writes for the models commands read back. */
+  inlineProjections?: Projection[];
+  upcasters?: Upcasters;
+}
+
+export interface ReadAllOptions {
+  after: Checkpoint;
+  limit?: number;
+  /** Only this tenant's events (the realtime feed); omit for every tenant (workers, audit). */
+  tenantId?: string;
+  types?: readonly string[];
+}
+
+type AppendListener = (events: StoredEvent[]) => void;
+
+/**
+ * The one way events get in and out. Domain-free: it knows streams, versions and positions, not
+ * deals. Every method takes the transaction to run in, so a command's append, its inline
+ * projections and its other writes commit or roll back together.
+ */
+export class EventStore {
+  readonly projections: Projection[];
+  readonly upcasters: Upcasters;
+  private readonly listeners = new Set<AppendListener>();
+
+  constructor(options: EventStoreOptions = {}) {
+    this.projections = options.inlineProjections ?? [];
+    this.upcasters = options.upcasters ?? {};
+  }
+
+  async append(
+    tx: Tx,
+    tenantId: string,
+    stream: StreamRef,
+    expected: ExpectedVersion,
+    events: NewEvent[],
+    metadata: EventMetadata,
+  ): Promise<StoredEvent[]> {
+    if (events.length === 0) return [];
+    const expectedNumber = expected === 'any' ? -1 : expected === 'no_stream' ? 0 : expected;
+    const ids = events.map((e) => e.id ?? randomUUID());
+    let rows: Array<Pick<EventRow, 'global_position' | 'stream_version' | 'transaction_id' | 'occurred_at' | 'hash'>>;
+    try {
+      rows = (
+        await sql<(typeof rows)[number]>`select * from es_append(
+          ${tenantId}::uuid, ${stream.type}, ${stream.id}, ${expectedNumber},
+          ${ids}::uuid[], ${events.map((e) => e.type)}::text[], ${events.map((e) => e.schemaVersion ?? 1)}::int[],
+          ${events.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[], ${events.map(() => JSON.stringify(metadata))}::jsonb[])`.execute(tx)
+      ).rows;
+    } catch (error) {
+      if (pgErrorCode(error) === PG_STREAM_CONFLICT) throw new ConcurrencyError(stream, expected);
+      throw error;
+    }
+    const stored: StoredEvent[] = rows.map((r, i) => ({
+      globalPosition: r.global_position,
+      eventId: ids[i]!,
+      tenantId,
+      streamType: stream.type,
+      streamId: stream.id,
+      streamVersion: Number(r.stream_version),
+      type: events[i]!.type,
+      schemaVersion: events[i]!.schemaVersion ?? 1,
+      // Round-trip through JSON so inline projections see exactly what a rebuild will read back.
+      data: JSON.parse(JSON.stringify(events[i]!.data ?? {})),
+      metadata: JSON.parse(JSON.stringify(metadata)),
+      occurredAt: r.occurred_at,
+      transactionId: r.transaction_id,
+      hash: r.hash,
+    }));
+    for (const projection of this.projections) {
+      const mine = handledBy(projection, stored);
+      if (mine.length > 0) await projection.apply(tx, mine);
+    }
+    return stored;
+  }
+
+  async readStream(tx: Tx, tenantId: string, stream: StreamRef, fromVersion = 1): Promise<StoredEvent[]> {
+    const { rows } = await sql<EventRow>`select * from es_events
+      where tenant_id = ${tenantId} and stream_type = ${stream.type} and stream_id = ${stream.id}
+        and stream_version >= ${fromVersion}
+      order by stream_version`.execute(tx);
+    return rows.map((r) => toStoredEvent(r, this.upcasters));
+  }
+
+  /**
+   * Events after a checkpoint, in (transaction id, position) order, and only from transactions
+   * older than every transaction still running. A transaction that took a lower position but
+   * commits later is therefore never skipped: it stays below the horizon until it has committed.
+   */
+  async readAll(tx: Tx, options: ReadAllOptions): Promise<{ events: StoredEvent[]; checkpoint: Checkpoint }> {
+    const { after, limit = 1000, tenantId, types } = options;
+    const { rows } = await sql<EventRow>`select * from es_events
+      where (transaction_id, global_position) > (${after.transactionId}::xid8, ${after.position}::bigint)
+        and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ${tenantId ? sql`and tenant_id = ${tenantId}` : sql``}
+        ${types ? sql`and event_type = any(${[...types]}::text[])` : sql``}
+      order by transaction_id, global_position
+      limit ${limit}`.execute(tx);
+    const last = rows.at(-1);
+    return {
+      events: rows.map((r) => toStoredEvent(r, this.upcasters)),
+      checkpoint: last ? { transactionId: last.transaction_id, position: last.global_position } : after,
+    };
+  }
+
+  /** The same store, also copying every appended event into sink (to announce them after commit). */
+  recording(sink: StoredEvent[]): EventStore {
+    const child = Object.create(this) as EventStore;
+    child.append = async (...args: Parameters<EventStore['append']>) => {
+      const events = await this.append(...args);
+      sink.push(...events);
+      return events;
+    };
+    return child;
+  }
+
+  /** In-process wake-up for readers after a commit; the log stays the truth (readers re-read it). */
+  onAppended(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Call after the transaction that appended has committed. */
+  notifyCommitted(events: StoredEvent[]): void {
+    if (events.length === 0) return;
+    for (const l of this.listeners) l(events);
+  }
+}

@@ -1,0 +1,10 @@
+export * from './types.ts';
+export { ConcurrencyError } from './errors.ts';
+export { EventStore, type EventStoreOptions, type ReadAllOptions } from './event-store.ts';
+export { type Projection, handledBy } from './projection.ts';
+export { rowProjection, type RowProjectionSpec } from './row-projection.ts';
+export { rebuildProjections, type RebuildOptions, type RebuildReport } from './rebuild.ts';
+export { AsyncProjectionRunner } from './async-runner.ts';
+export { verifyChains, type ChainBreak } from './verify.ts';
+export { type Upcaster, type Upcasters, toStoredEvent } from './upcast.ts';
+export type { EventRow, EsEventsTable, EsStreamsTable, EsCheckpointsTable } from './events-table.ts';
