@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { RestEnv } from '../shared/env.ts';
 import { handle } from '../shared/handler.ts';
-import { jsonBody, param } from '../shared/input.ts';
+import { ifMatch, jsonBody, param } from '../shared/input.ts';
 import { v1Face as face } from './face.ts';
 
 /** /v1/crm/stages: the pipeline's columns, in order. */
@@ -12,6 +12,8 @@ export const stages = new Hono<RestEnv>()
   .post('/reorder', handle(face, async (api, c) => ({ stages: await api.pipeline.stages.reorder((await jsonBody(c)) as never) })))
   .get('/:stage_id', handle(face, (api, c) => api.pipeline.stages.get({ stage_id: param(c, 'stage_id') })))
   .patch('/:stage_id', handle(face, async (api, c) =>
-    api.pipeline.stages.update({ ...(await jsonBody(c)), stage_id: param(c, 'stage_id') } as never),
+    api.pipeline.stages.update({ ...(await jsonBody(c)), stage_id: param(c, 'stage_id'), expected_version: ifMatch(c) } as never),
   ))
-  .delete('/:stage_id', handle(face, (api, c) => api.pipeline.stages.delete({ stage_id: param(c, 'stage_id') })));
+  .delete('/:stage_id', handle(face, (api, c) =>
+    api.pipeline.stages.delete({ stage_id: param(c, 'stage_id'), expected_version: ifMatch(c) }),
+  ));

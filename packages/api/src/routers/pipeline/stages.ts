@@ -9,6 +9,8 @@ const stageName = z.string().trim().min(1).max(100);
 const color = z.string().trim().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'a hex colour such as #22c55e');
 const order = z.number().int().min(0).max(10_000);
 const stageId = z.string().uuid();
+/** The version a client read (If-Match on REST): a write against an older one is refused with 409. */
+const expectedVersion = z.number().int().min(1).optional();
 
 export const stageDto = (s: pipeline.stages.StagesTable) => ({
   id: s.id,
@@ -17,6 +19,7 @@ export const stageDto = (s: pipeline.stages.StagesTable) => ({
   order: s.position,
   is_won: s.is_won,
   is_lost: s.is_lost,
+  version: Number(s.version),
   created_at: s.created_at.toISOString(),
   updated_at: s.updated_at.toISOString(),
 });
@@ -50,6 +53,7 @@ export const stagesRouter = router({
     .input(
       z.object({
         stage_id: stageId,
+        expected_version: expectedVersion,
         name: stageName.optional(),
         color: color.optional(),
         order: order.optional(),
@@ -60,14 +64,16 @@ export const stagesRouter = router({
     .mutation(async ({ ctx, input }) => {
       const row = await runCommand(ctx, (c) =>
         pipeline.stages.changeStage(c, {
-          stageId: input.stage_id, name: input.name, color: input.color, order: input.order, isWon: input.is_won, isLost: input.is_lost,
+          stageId: input.stage_id, expectedVersion: input.expected_version, name: input.name, color: input.color, order: input.order, isWon: input.is_won, isLost: input.is_lost,
         }),
       );
       return stageDto(row);
     }),
 
-  delete: write.input(z.object({ stage_id: stageId })).mutation(async ({ ctx, input }) => {
-    const out = await runCommand(ctx, (c) => pipeline.stages.deleteStage(c, input.stage_id, pipeline.deals.rehomeDeals));
+  delete: write.input(z.object({ stage_id: stageId, expected_version: expectedVersion })).mutation(async ({ ctx, input }) => {
+    const out = await runCommand(ctx, (c) =>
+      pipeline.stages.deleteStage(c, input.stage_id, pipeline.deals.rehomeDeals, input.expected_version),
+    );
     return { deleted: true, stage_id: out.deletedStageId, moved_deals: out.movedDeals, moved_to_stage_id: out.movedTo };
   }),
 

@@ -42,13 +42,13 @@ export async function reorder(ctx: CommandContext, stageIds: string[]) {
 /** Moves every deal of one stage to another, as events on each deal's stream; returns how many. */
 export type RehomeDeals = (ctx: CommandContext, fromStageId: string, toStageId: string) => Promise<number>;
 
-export async function deleteStage(ctx: CommandContext, stageId: string, rehome: RehomeDeals) {
+export async function deleteStage(ctx: CommandContext, stageId: string, rehome: RehomeDeals, expectedVersion?: number) {
   // Lock the stage first: a deal created in or moved into it concurrently (they take a share lock
   // on their target stage) either lands before we collect the stage's deals or fails afterwards.
   const locked = await sql`select id from crm_stages where tenant_id = ${ctx.tenantId} and id = ${stageId} for update`.execute(ctx.tx);
   if (locked.rows.length === 0) throw notFound('stage', stageId);
   const { stages, version } = await loadPipeline(ctx.tx, ctx.tenantId);
-  const { events, target } = removeStage(stages, stageId);
+  const { events, target } = removeStage(stages, stageId, expectedVersion);
   const moved = target ? await rehome(ctx, stageId, target) : 0;
   await appendToPipeline(ctx, version, events);
   return { deletedStageId: stageId, movedDeals: moved, movedTo: target };

@@ -5,6 +5,8 @@ import { StageEvent, type StageAdded, type StageUpdated } from './events.ts';
 /** What decide needs to know of a stage: the pipeline in order. */
 export interface StageState {
   id: string;
+  /** The pipeline stream version at which this stage last changed: what If-Match pins. */
+  version: string | number;
   name: string;
   color: string;
   is_won: boolean;
@@ -13,7 +15,7 @@ export interface StageState {
 
 export const DEFAULT_COLOR = '#6b7280';
 
-export const DEFAULT_STAGES: ReadonlyArray<Omit<StageState, 'id'>> = [
+export const DEFAULT_STAGES: ReadonlyArray<Omit<StageState, 'id' | 'version'>> = [
   { name: 'Lead', color: '#94a3b8', is_won: false, is_lost: false },
   { name: 'Qualified', color: '#60a5fa', is_won: false, is_lost: false },
   { name: 'Proposal', color: '#a78bfa', is_won: false, is_lost: false },
@@ -50,8 +52,18 @@ export function addStage(stages: StageState[], cmd: AddStage): NewEvent[] {
   return [{ type: StageEvent.StageAdded, data: added }, reordered(ids)];
 }
 
+/** A client that pinned a version (If-Match) gets a conflict rather than overwriting a newer change. */
+export function checkVersion(stage: StageState, expected: number | undefined) {
+  if (expected !== undefined && Number(stage.version) !== expected) {
+    throw new DomainError('conflict', 'version_conflict', `stage ${stage.id} is at version ${stage.version}, not ${expected}; reload and retry`, {
+      current_version: Number(stage.version),
+    });
+  }
+}
+
 export interface UpdateStage {
   stageId: string;
+  expectedVersion?: number | undefined;
   name?: string | undefined;
   color?: string | undefined;
   order?: number | undefined;
@@ -63,6 +75,7 @@ export function updateStage(stages: StageState[], cmd: UpdateStage): NewEvent[] 
   const index = stages.findIndex((s) => s.id === cmd.stageId);
   const stage = stages[index];
   if (!stage) throw notFound('stage', cmd.stageId);
+  checkVersion(stage, cmd.expectedVersion);
   const changes: StageUpdated['changes'] = {};
   if (cmd.name !== undefined && cmd.name !== stage.name) changes.name = cmd.name;
   if (cmd.color !== undefined && cmd.color !== stage.color) changes.color = cmd.color;
@@ -98,8 +111,14 @@ export function reorderStages(stages: StageState[], stageIds: string[]): NewEven
  * Removing a stage sends its deals to the first remaining stage. The deal moves themselves are
  * events on each deal's stream (appended by the command); this event records where they went.
  */
-export function removeStage(stages: StageState[], stageId: string): { events: NewEvent[]; target: string | null } {
-  if (!stages.some((s) => s.id === stageId)) throw notFound('stage', stageId);
+export function removeStage(
+  stages: StageState[],
+  stageId: string,
+  expectedVersion?: number,
+): { events: NewEvent[]; target: string | null } {
+  const stage = stages.find((s) => s.id === stageId);
+  if (!stage) throw notFound('stage', stageId);
+  checkVersion(stage, expectedVersion);
   const rest = stages.filter((s) => s.id !== stageId);
   const target = rest[0]?.id ?? null;
   if (!target) throw new DomainError('conflict', 'last_stage', 'the last stage of a pipeline cannot be deleted');
