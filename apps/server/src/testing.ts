@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { silentLogger } from '@crm/api';
+import { forgetPlan, silentLogger } from '@crm/api';
+import { createClient } from '@crm/client';
+import { inSystem, inTenant } from '@crm/db';
 import { openTestDb } from '@crm/db/testing';
-import type { Clock } from '@crm/domain';
+import { type Clock, identity } from '@crm/domain';
+import { sql } from 'kysely';
 import { createApp } from './app.ts';
 import { buildServices } from './services.ts';
 
@@ -71,7 +74,31 @@ export async function startTestApp(options: { isolated?: boolean; clock?: Clock 
     return { tenantId: reg.body.data.tenant.id, userId: reg.body.data.user.id, slug, email, password, token: login.body.data.accessToken };
   }
 
-  return { app, services, handle, request, registerTenant, close: () => handle.close() };
+  /** Events in the log for a tenant (optionally of some types): to prove a refused write wrote nothing. */
+  async function eventCount(tenantId: string, types?: string[]): Promise<number> {
+    const { rows } = await inSystem(handle.db, (tx) =>
+      sql<{ n: string }>`select count(*)::text as n from es_events where tenant_id = ${tenantId}
+        ${types ? sql`and event_type = any(${types}::text[])` : sql``}`.execute(tx),
+    );
+    return Number(rows[0]!.n);
+  }
+
+  /** The operator's plan command, as the CLI runs it. */
+  async function setPlan(tenantId: string, plan: identity.Plan): Promise<void> {
+    await inTenant(handle.db, tenantId, (tx) =>
+      identity.setPlan(
+        { tx, tenantId, store: services.store, userId: null, clock: services.clock, metadata: { source: 'cli' } },
+        plan,
+      ),
+    );
+    forgetPlan(tenantId);
+  }
+
+  /** The typed tRPC client, over the in-process app. */
+  const client = (token?: string) =>
+    createClient({ url: 'http://test', ...(token ? { token } : {}), fetch: async (url, init) => app.request(String(url), init as RequestInit) });
+
+  return { app, services, handle, request, registerTenant, eventCount, setPlan, client, close: () => handle.close() };
 }
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;

@@ -6,3 +6,4 @@ export { silentLogger } from './services.ts';
 export type { Principal } from './auth/principal.ts';
 export { forgetPlan } from './plan.ts';
 export { runCommand, runQuery, metadataOf } from './unit-of-work.ts';
+export { signJwt, verifyJwt } from './auth/jwt.ts';
