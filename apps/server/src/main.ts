@@ -1,8 +1,7 @@
-import { serve } from '@hono/node-server';
 import { createDb } from '@crm/db';
-import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { jsonLogger } from './logger.ts';
+import { startServer } from './server.ts';
 import { buildServices } from './services.ts';
 
 async function main() {
@@ -29,11 +28,8 @@ async function main() {
     log.warn('JWT_SECRET is not set: tokens are signed with a random secret and die with this process; set it when running several processes');
   }
   const services = buildServices(handle, { jwtSecret: config.jwtSecret, log });
-  const app = createApp(services);
-
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    log.info('listening', { url: `http://${config.host}:${info.port}`, database: handle.kind });
-  });
+  const running = await startServer(services, { port: config.port, host: config.host });
+  log.info('listening', { url: `http://${config.host}:${running.port}`, database: handle.kind });
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -42,13 +38,12 @@ async function main() {
     log.info('shutting down', { signal });
     // Stop accepting, let in-flight requests finish, then close the pool; a hard stop after 10 s.
     const hard = setTimeout(() => process.exit(1), 10_000).unref();
-    server.close(async () => {
+    running.close().then(async () => {
       await handle.close().catch(() => {});
       clearTimeout(hard);
       log.info('stopped');
       process.exit(0);
     });
-    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

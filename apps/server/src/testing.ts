@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { forgetPlan, silentLogger } from '@crm/api';
+import { forgetPlan, signJwt, silentLogger } from '@crm/api';
 import { createClient } from '@crm/client';
 import { inSystem, inTenant } from '@crm/db';
 import { openTestDb } from '@crm/db/testing';
 import { type Clock, identity } from '@crm/domain';
 import { sql } from 'kysely';
 import { createApp } from './app.ts';
+import { startServer } from './server.ts';
 import { buildServices } from './services.ts';
 
 export interface TestResponse<T = any> {
@@ -94,11 +95,30 @@ export async function startTestApp(options: { isolated?: boolean; clock?: Clock 
     forgetPlan(tenantId);
   }
 
+  /** A user added straight through the domain (the users endpoints come with another issue). */
+  async function createUser(tenant: TestTenant, role: identity.Role, firstName = 'Sam') {
+    const email = `${firstName.toLowerCase()}-${randomBytes(3).toString('hex')}@${tenant.slug}.example.com`;
+    const userId = await inTenant(handle.db, tenant.tenantId, (tx) =>
+      identity.createUser(
+        { tx, tenantId: tenant.tenantId, store: services.store, userId: null, clock: services.clock, metadata: { source: 'cli' } },
+        { email, firstName, lastName: 'Seller', role, passwordHash: 'x' },
+      ),
+    );
+    const now = Math.floor(Date.now() / 1000);
+    const token = signJwt({ sub: String(userId), tid: tenant.tenantId, role, typ: 'access', iat: now, exp: now + 3600 }, services.jwtSecret);
+    return { userId, email, token };
+  }
+
+  /** The real server (HTTP and WebSocket) on a free port, for WebSocket and load tests. */
+  async function listen() {
+    return startServer(services, { port: 0, host: '127.0.0.1' });
+  }
+
   /** The typed tRPC client, over the in-process app. */
   const client = (token?: string) =>
     createClient({ url: 'http://test', ...(token ? { token } : {}), fetch: async (url, init) => app.request(String(url), init as RequestInit) });
 
-  return { app, services, handle, request, registerTenant, eventCount, setPlan, client, close: () => handle.close() };
+  return { app, services, handle, request, registerTenant, eventCount, setPlan, client, createUser, listen, close: () => handle.close() };
 }
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;

@@ -1,5 +1,5 @@
 import { apiKeysRouter, authRouter, healthRouter, tenantsRouter } from './routers/identity.ts';
-import { stagesRouter } from './routers/pipeline/stages.ts';
+import { pipelineRouter } from './routers/pipeline/index.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 /** The one implementation of every use case; REST faces and the typed client both call it. */
@@ -8,9 +8,7 @@ export const appRouter = router({
   tenants: tenantsRouter,
   auth: authRouter,
   apiKeys: apiKeysRouter,
-  pipeline: router({
-    stages: stagesRouter,
-  }),
+  pipeline: pipelineRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,4 @@
-import { inTenant, type Tx } from '@crm/db';
+import { inTenant, pgErrorCode, type Tx } from '@crm/db';
 import type { CommandContext } from '@crm/domain';
 import { ConcurrencyError, type EventMetadata, type StoredEvent } from '@crm/eventstore';
 import type { Context } from './context.ts';
@@ -15,13 +15,23 @@ export function metadataOf(ctx: Context): EventMetadata {
   };
 }
 
-const MAX_ATTEMPTS = 4;
+const MAX_ATTEMPTS = 6;
+
+/** Failures that say nothing about the command, only that another transaction got in the way. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof ConcurrencyError) return true;
+  const code = pgErrorCode(error);
+  return code === '40001' || code === '40P01'; // serialization failure, deadlock detected
+}
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
 
 /**
  * Runs a command in one tenant transaction: its reads, its appends, the inline projections and any
- * state writes commit together. When another writer got to a stream first, the whole command is
- * decided again on fresh state, unless the client pinned a version (If-Match), in which case the
- * conflict is its answer.
+ * state writes commit together. Commands lock what they decide on, so writers of one aggregate
+ * queue; when another writer still got to a stream first (or pg reports a deadlock), the whole
+ * command is decided again on fresh state. A client that pinned a version (If-Match) gets the
+ * version_conflict from decide instead, which is not retried.
  */
 export async function runCommand<T>(
   ctx: AuthedContext | (Context & { tenantId: string }),
@@ -43,7 +53,8 @@ export async function runCommand<T>(
       store.notifyCommitted(appended);
       return result;
     } catch (error) {
-      if (!(error instanceof ConcurrencyError) || options.retry === false || attempt >= MAX_ATTEMPTS) throw error;
+      if (!isTransient(error) || options.retry === false || attempt >= MAX_ATTEMPTS) throw error;
+      await backoff(attempt);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { AppRouter } from '@crm/api';
 import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink, type TRPCLink } from '@trpc/client';
 import superjson from 'superjson';
+import WebSocketImpl from 'ws';
 
 export type { AppRouter };
 
@@ -32,6 +33,8 @@ export function createClient(options: ClientOptions) {
   if (options.websocket) {
     const ws = createWSClient({
       url: `${base.replace(/^http/, 'ws')}/trpc-ws`,
+      // Node 20 has no global WebSocket; browsers and Node 22+ do.
+      WebSocket: (globalThis.WebSocket ?? WebSocketImpl) as unknown as typeof WebSocket,
       connectionParams: () => {
         const t = token();
         return t ? { token: t } : {};

@@ -113,6 +113,19 @@ export class EventStore {
     };
   }
 
+  /**
+   * Where a new live reader should start: the newest event no running transaction can precede.
+   * Events of transactions still running come later through readAll, so nothing is missed.
+   */
+  async head(tx: Tx, tenantId?: string): Promise<Checkpoint> {
+    const { rows } = await sql<{ transaction_id: string; global_position: string }>`select transaction_id, global_position
+      from es_events where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ${tenantId ? sql`and tenant_id = ${tenantId}` : sql``}
+      order by transaction_id desc, global_position desc limit 1`.execute(tx);
+    const r = rows[0];
+    return r ? { transactionId: r.transaction_id, position: r.global_position } : { transactionId: '0', position: '0' };
+  }
+
   /** The same store, also copying every appended event into sink (to announce them after commit). */
   recording(sink: StoredEvent[]): EventStore {
     const child = Object.create(this) as EventStore;

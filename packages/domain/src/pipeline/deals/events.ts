@@ -20,8 +20,12 @@ export const DealMoved = z.object({
   to_stage_id: z.string().uuid(),
   /** 'user': someone moved it; 'stage_deleted': its stage was removed and it went to the first remaining one. */
   reason: z.enum(['user', 'stage_deleted']),
+  /** The stages' names when it moved: a fact of that moment, shown in the activity timeline. */
+  from_stage_name: z.string(),
+  to_stage_name: z.string(),
 });
 export const DealDeleted = z.object({});
+export type DealDeleted = z.infer<typeof DealDeleted>;
 export const DealContactAttached = z.object({
   contact_id: z.string().uuid(),
   person_id: z.string().uuid(),

@@ -1,4 +1,10 @@
 import './tables.ts';
 export * from './events.ts';
 export type * from './tables.ts';
+export * as decide from './decide.ts';
+export { ACTIVITY_TYPES, money, type DealState, type UpdateDeal } from './decide.ts';
+export * from './queries.ts';
+export * from './commands.ts';
 export { rehomeDeals } from './rehome.ts';
+export { dealProjections, dealsProjection, dealContactsProjection, activitiesProjection, dealTimelineProjection } from './projections.ts';
+export * from './csv.ts';

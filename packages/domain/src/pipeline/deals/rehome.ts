@@ -7,6 +7,8 @@ import { DealEvent, dealStream } from './events.ts';
  * transaction, at each deal's current version.
  */
 export async function rehomeDeals(ctx: CommandContext, fromStageId: string, toStageId: string): Promise<number> {
+  const names = await ctx.tx.selectFrom('crm_stages').select(['id', 'name']).where('id', 'in', [fromStageId, toStageId]).execute();
+  const nameOf = (id: string) => names.find((s) => s.id === id)?.name ?? 'deleted stage';
   const deals = await ctx.tx
     .selectFrom('crm_deals')
     .select(['id', 'version'])
@@ -17,7 +19,10 @@ export async function rehomeDeals(ctx: CommandContext, fromStageId: string, toSt
     .execute();
   for (const deal of deals) {
     await ctx.store.append(ctx.tx, ctx.tenantId, dealStream(deal.id), Number(deal.version), [
-      { type: DealEvent.DealMoved, data: { from_stage_id: fromStageId, to_stage_id: toStageId, reason: 'stage_deleted' } },
+      { type: DealEvent.DealMoved, data: {
+        from_stage_id: fromStageId, to_stage_id: toStageId, reason: 'stage_deleted',
+        from_stage_name: nameOf(fromStageId), to_stage_name: nameOf(toStageId),
+      } },
     ], ctx.metadata);
   }
   return deals.length;

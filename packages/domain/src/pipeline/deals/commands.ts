@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { NewEvent } from '@crm/eventstore';
+import { sql } from 'kysely';
+import { findOrCreatePerson, type PersonFields, updatePerson } from '../../people/commands.ts';
+import type { CommandContext } from '../../shared/command.ts';
+import { DomainError, notFound } from '../../shared/errors.ts';
+import * as decide from './decide.ts';
+import { dealStream } from './events.ts';
+import { getContact } from './queries.ts';
+
+/**
+ * The deal as decide sees it. Its row is locked until commit, so commands on one deal queue
+ * instead of racing; the append's version check stays as the safety net. Lock order everywhere:
+ * stages before deals (see targetStage), so a move and a stage delete cannot deadlock.
+ */
+async function loadDeal(ctx: CommandContext, dealId: string): Promise<decide.DealState> {
+  const row = await ctx.tx.selectFrom('crm_deals').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', dealId).forUpdate().executeTakeFirst();
+  if (!row) throw notFound('deal', dealId);
+  const contacts = await ctx.tx
+    .selectFrom('crm_deal_contacts')
+    .select(['id', 'person_id'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('deal_id', '=', dealId)
+    .execute();
+  return { ...row, version: Number(row.version), contacts };
+}
+
+/**
+ * The stage a deal is put in, share-locked until commit: a concurrent stage delete (which locks
+ * the stage for update first) then either sees this deal and re-homes it, or makes this fail.
+ */
+async function targetStage(ctx: CommandContext, stageId: string | undefined): Promise<decide.StageRef> {
+  const { rows } = stageId
+    ? await sql<decide.StageRef>`select id, name from crm_stages where tenant_id = ${ctx.tenantId} and id = ${stageId} for share`.execute(ctx.tx)
+    : await sql<decide.StageRef>`select id, name from crm_stages where tenant_id = ${ctx.tenantId} order by position, id limit 1 for share`.execute(ctx.tx);
+  const stage = rows[0];
+  if (!stage) {
+    throw stageId
+      ? new DomainError('invalid', 'stage_not_found', `stage ${stageId} does not exist in this pipeline`, { stage_id: stageId })
+      : new DomainError('conflict', 'no_stages', 'the pipeline has no stages; create one first');
+  }
+  return stage;
+}
+
+async function checkOwner(ctx: CommandContext, userId: number | null | undefined) {
+  if (userId === null || userId === undefined) return;
+  const user = await ctx.tx.selectFrom('users').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', userId).executeTakeFirst();
+  if (!user) throw new DomainError('invalid', 'owner_not_found', `user ${userId} is not a member of this tenant`, { owner_user_id: userId });
+}
+
+async function append(ctx: CommandContext, deal: { id: string; version: number }, events: NewEvent[]) {
+  if (events.length === 0) return;
+  await ctx.store.append(ctx.tx, ctx.tenantId, dealStream(deal.id), deal.version === 0 ? 'no_stream' : deal.version, events, ctx.metadata);
+}
+
+export async function createDeal(
+  ctx: CommandContext,
+  input: { name: string; domain: string | null; valueUsd: number; stageId?: string | undefined; ownerUserId?: number | null | undefined },
+) {
+  const stage = await targetStage(ctx, input.stageId);
+  // No owner given: the person creating it owns it.
+  const owner = input.ownerUserId === undefined ? ctx.userId : input.ownerUserId;
+  await checkOwner(ctx, owner);
+  const dealId = randomUUID();
+  await append(ctx, { id: dealId, version: 0 }, decide.createDeal({ dealId, name: input.name, domain: input.domain, valueUsd: input.valueUsd, stage, ownerUserId: owner }));
+  return dealId;
+}
+
+export async function updateDeal(ctx: CommandContext, dealId: string, input: decide.UpdateDeal) {
+  const deal = await loadDeal(ctx, dealId);
+  await checkOwner(ctx, input.ownerUserId);
+  await append(ctx, deal, decide.updateDeal(deal, input));
+}
+
+export async function moveDeal(ctx: CommandContext, dealId: string, stageId: string, expectedVersion?: number) {
+  const to = await targetStage(ctx, stageId);
+  const deal = await loadDeal(ctx, dealId);
+  const from = (await ctx.tx.selectFrom('crm_stages').select(['id', 'name']).where('id', '=', deal.stage_id).executeTakeFirst()) ?? {
+    id: deal.stage_id, name: 'deleted stage',
+  };
+  await append(ctx, deal, decide.moveDeal(deal, { from, to, expectedVersion }));
+}
+
+export async function deleteDeal(ctx: CommandContext, dealId: string, expectedVersion?: number) {
+  const deal = await loadDeal(ctx, dealId);
+  await append(ctx, deal, decide.deleteDeal(deal, expectedVersion));
+}
+
+/** Attaches a person to a deal: an existing one by id or email, or a new one. */
+export async function attachContact(
+  ctx: CommandContext,
+  dealId: string,
+  input: PersonFields & { personId?: string | undefined; role?: string | undefined },
+) {
+  const deal = await loadDeal(ctx, dealId);
+  let personId = input.personId;
+  if (personId) {
+    const exists = await ctx.tx.selectFrom('persons').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', personId).executeTakeFirst();
+    if (!exists) throw new DomainError('invalid', 'person_not_found', `person ${personId} does not exist`, { person_id: personId });
+  } else {
+    personId = (await findOrCreatePerson(ctx, input)).person.id;
+  }
+  const contactId = randomUUID();
+  await append(ctx, deal, decide.attachContact(deal, { contactId, personId, role: input.role ?? '' }));
+  return contactId;
+}
+
+/** Name, email, phone and title belong to the person (all their deals see the change); role to this deal. */
+export async function updateContact(ctx: CommandContext, contactId: string, input: PersonFields & { role?: string | undefined }) {
+  const contact = await getContact(ctx.tx, ctx.tenantId, contactId);
+  if (!contact) throw notFound('contact', contactId);
+  await updatePerson(ctx, contact.person_id, input);
+  if (input.role !== undefined) {
+    const deal = await loadDeal(ctx, contact.deal_id);
+    await append(ctx, deal, decide.changeContactRole(deal, contactId, input.role, contact.role));
+  }
+}
+
+export async function detachContact(ctx: CommandContext, contactId: string) {
+  const contact = await getContact(ctx.tx, ctx.tenantId, contactId);
+  if (!contact) throw notFound('contact', contactId);
+  const deal = await loadDeal(ctx, contact.deal_id);
+  await append(ctx, deal, decide.detachContact(deal, contactId));
+}
+
+export async function logActivity(
+  ctx: CommandContext,
+  dealId: string,
+  input: { type: (typeof decide.ACTIVITY_TYPES)[number]; body: string; scheduledFor: Date | null },
+) {
+  const deal = await loadDeal(ctx, dealId);
+  const activityId = randomUUID();
+  await append(ctx, deal, decide.logActivity(deal, { activityId, ...input }));
+  return activityId;
+}
