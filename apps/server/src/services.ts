@@ -8,7 +8,8 @@ export function buildServices(handle: DbHandle, opts: { jwtSecret: string; log: 
     db: handle.db,
     dbKind: handle.kind,
     store: new EventStore({ inlineProjections, upcasters }),
-    clock: opts.clock ?? systemClock,
+    // A clock object per app, so a test that moves time moves only its own app's.
+    clock: opts.clock ?? { now: () => systemClock.now() },
     jwtSecret: opts.jwtSecret,
     accessTokenTtlS: 15 * 60,
     refreshTokenTtlS: 30 * 86_400,

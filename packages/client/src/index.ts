@@ -10,17 +10,12 @@ export interface ClientOptions {
   url: string;
   /** Access token or cdb_ API key; a function is asked before every request (token refresh). */
   token?: string | (() => string | undefined);
-  /** Subscriptions over WebSocket at /trpc-ws; omit for queries and mutations only. */
-  websocket?: boolean;
   fetch?: typeof fetch;
 }
 
-/** The typed client internal frontends use: batched HTTP for calls, WebSocket for subscriptions. */
-export function createClient(options: ClientOptions) {
-  const token = () => (typeof options.token === 'function' ? options.token() : options.token);
-  const base = options.url.replace(/\/$/, '');
-  const http = httpBatchLink({
-    url: `${base}/trpc`,
+function httpLink(options: ClientOptions, token: () => string | undefined) {
+  return httpBatchLink({
+    url: `${options.url.replace(/\/$/, '')}/trpc`,
     transformer: superjson,
     headers: () => {
       const t = token();
@@ -28,21 +23,34 @@ export function createClient(options: ClientOptions) {
     },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  let link: TRPCLink<AppRouter> = http;
-  let close = () => {};
-  if (options.websocket) {
-    const ws = createWSClient({
-      url: `${base.replace(/^http/, 'ws')}/trpc-ws`,
-      // Node 20 has no global WebSocket; browsers and Node 22+ do.
-      WebSocket: (globalThis.WebSocket ?? WebSocketImpl) as unknown as typeof WebSocket,
-      connectionParams: () => {
-        const t = token();
-        return t ? { token: t } : {};
-      },
-    });
-    close = () => ws.close();
-    link = splitLink({ condition: (op) => op.type === 'subscription', true: wsLink({ client: ws, transformer: superjson }), false: http });
-  }
-  const client = createTRPCClient<AppRouter>({ links: [link] });
-  return Object.assign(client, { close });
+}
+
+const tokenOf = (options: ClientOptions) => () => (typeof options.token === 'function' ? options.token() : options.token);
+
+/** The typed client internal frontends use for queries and mutations (batched HTTP). */
+export function createClient(options: Omit<ClientOptions, 'websocket'>) {
+  return createTRPCClient<AppRouter>({ links: [httpLink(options, tokenOf(options))] });
+}
+
+/**
+ * The same client plus subscriptions over one WebSocket (/trpc-ws). Returned beside the client,
+ * not on it: every property of a tRPC client is a procedure path.
+ */
+export function createLiveClient(options: Omit<ClientOptions, 'websocket'>) {
+  const token = tokenOf(options);
+  const ws = createWSClient({
+    url: `${options.url.replace(/\/$/, '').replace(/^http/, 'ws')}/trpc-ws`,
+    // Node 20 has no global WebSocket; browsers and Node 22+ do.
+    WebSocket: (globalThis.WebSocket ?? WebSocketImpl) as unknown as typeof WebSocket,
+    connectionParams: () => {
+      const t = token();
+      return t ? { token: t } : {};
+    },
+  });
+  const link: TRPCLink<AppRouter> = splitLink({
+    condition: (op) => op.type === 'subscription',
+    true: wsLink({ client: ws, transformer: superjson }),
+    false: httpLink(options, token),
+  });
+  return { client: createTRPCClient<AppRouter>({ links: [link] }), close: () => ws.close() };
 }

@@ -6,7 +6,7 @@ import type { CommandContext } from '../../shared/command.ts';
 import { DomainError, notFound } from '../../shared/errors.ts';
 import * as decide from './decide.ts';
 import { dealStream } from './events.ts';
-import { getContact } from './queries.ts';
+import { getContact, getDeal } from './queries.ts';
 
 /**
  * The deal as decide sees it. Its row is locked until commit, so commands on one deal queue
@@ -73,6 +73,8 @@ export async function updateDeal(ctx: CommandContext, dealId: string, input: dec
 }
 
 export async function moveDeal(ctx: CommandContext, dealId: string, stageId: string, expectedVersion?: number) {
+  // An unknown deal is a 404 whatever the stage; checked before any lock is taken.
+  if (!(await getDeal(ctx.tx, ctx.tenantId, dealId))) throw notFound('deal', dealId);
   const to = await targetStage(ctx, stageId);
   const deal = await loadDeal(ctx, dealId);
   const from = (await ctx.tx.selectFrom('crm_stages').select(['id', 'name']).where('id', '=', deal.stage_id).executeTakeFirst()) ?? {
