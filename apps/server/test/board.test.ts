@@ -256,7 +256,8 @@ describe('board changes over tRPC', () => {
       };
     };
     const waitFor = async (n: number) => {
-      for (let i = 0; i < 100 && received.length < n; i++) await new Promise((r) => setTimeout(r, 50));
+      // Up to 30 s: on pg any open transaction in the cluster holds the log's readers back.
+      for (let i = 0; i < 600 && received.length < n; i++) await new Promise((r) => setTimeout(r, 50));
       expect(received.length).toBe(n);
     };
     try {

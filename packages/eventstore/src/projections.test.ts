@@ -82,7 +82,7 @@ describe(`projections (${onPg ? 'pg' : 'PGlite'})`, () => {
     // On pg the snapshot xmin is cluster-wide: a transaction open anywhere (another test file's
     // database) holds readers back until it ends. Waiting is the price of never skipping.
     const caughtUpTo = async (n: number) => {
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 600; i++) {
         await runner.catchUp();
         if ((await read())[0]?.n === n) return;
         await new Promise((r) => setTimeout(r, 50));

@@ -12,12 +12,12 @@ const store = new EventStore();
 
 /**
  * Reads from a checkpoint until `n` events have come. On pg the snapshot horizon is cluster-wide:
- * a transaction open in another test file's database holds readers back for a moment, by design.
+ * a transaction open in another test file's database (or any other) holds readers back, by design.
  */
 async function readUntil(tenantId: string, after: Checkpoint, n: number, limit = 1000) {
   const events: StoredEvent[] = [];
   let checkpoint = after;
-  for (let i = 0; i < 200 && events.length < n; i++) {
+  for (let i = 0; i < 1200 && events.length < n; i++) {
     const page = await inSystem(h.db, (tx) => store.readAll(tx, { after: checkpoint, limit, tenantId }));
     events.push(...page.events);
     checkpoint = page.checkpoint;

@@ -52,22 +52,21 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
 
   let position = '0';
   let count = 0;
-  const replayUpTo = async (tx: Tx, upTo: string | null) => {
-    for (;;) {
-      const { rows } = await sql<EventRow>`select * from es_events
-        where global_position > ${position}::bigint ${upTo ? sql`and global_position <= ${upTo}::bigint` : sql``}
-          and event_type = any(${handles}::text[])
-        order by global_position limit ${batchSize}`.execute(tx);
-      if (rows.length === 0) return;
-      const events = rows.map((r) => toStoredEvent(r, options.upcasters));
-      for (const p of projections) {
-        const mine = handledBy(p, events);
-        if (mine.length > 0) await p.apply(tx, mine);
-      }
-      count += rows.length;
-      position = rows.at(-1)!.global_position;
-      if (rows.length < batchSize) return;
+  /** Replays the next batch (up to `upTo`); false once there is nothing left. */
+  const replayBatch = async (tx: Tx, upTo: string | null): Promise<boolean> => {
+    const { rows } = await sql<EventRow>`select * from es_events
+      where global_position > ${position}::bigint ${upTo ? sql`and global_position <= ${upTo}::bigint` : sql``}
+        and event_type = any(${handles}::text[])
+      order by global_position limit ${batchSize}`.execute(tx);
+    if (rows.length === 0) return false;
+    const events = rows.map((r) => toStoredEvent(r, options.upcasters));
+    for (const p of projections) {
+      const mine = handledBy(p, events);
+      if (mine.length > 0) await p.apply(tx, mine);
     }
+    count += rows.length;
+    position = rows.at(-1)!.global_position;
+    return rows.length === batchSize;
   };
   const inShadow = async <T>(fn: (tx: Tx) => Promise<T>) =>
     asOwner(db, async (tx) => {
@@ -75,12 +74,14 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
       return fn(tx);
     });
 
-  await inShadow((tx) => replayUpTo(tx, horizon));
+  // One transaction per batch: the shadow tables are private, and a long transaction would hold
+  // back every checkpointed reader in the cluster for the whole rebuild.
+  while (await inShadow((tx) => replayBatch(tx, horizon)));
 
   const differences: RebuildReport['differences'] = {};
   await inShadow(async (tx) => {
     await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(tx);
-    await replayUpTo(tx, null);
+    while (await replayBatch(tx, null));
     if (options.swap) {
       for (const t of tables) {
         await sql.raw(`drop table public."${t}"; alter table ${SHADOW}."${t}" set schema public`).execute(tx);

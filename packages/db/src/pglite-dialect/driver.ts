@@ -36,7 +36,8 @@ class PGliteConnection implements DatabaseConnection {
 export class PGliteDriver implements Driver {
   readonly #mutex = new Mutex();
   readonly #connection: PGliteConnection;
-  readonly #releases = new Map<DatabaseConnection, Array<() => void>>();
+  /** Releases the lock of whoever holds the connection now; the mutex guarantees there is one holder. */
+  #release: (() => void) | undefined;
 
   constructor(private readonly pg: PGlite) {
     this.#connection = new PGliteConnection(pg);
@@ -47,10 +48,7 @@ export class PGliteDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const release = await this.#mutex.lock();
-    const stack = this.#releases.get(this.#connection) ?? [];
-    stack.push(release);
-    this.#releases.set(this.#connection, stack);
+    this.#release = await this.#mutex.lock();
     return this.#connection;
   }
 
@@ -80,8 +78,10 @@ export class PGliteDriver implements Driver {
     await conn.executeQuery(CompiledQuery.raw(`release savepoint ${name}`));
   }
 
-  async releaseConnection(conn: DatabaseConnection): Promise<void> {
-    this.#releases.get(conn)?.shift()?.();
+  async releaseConnection(): Promise<void> {
+    const release = this.#release;
+    this.#release = undefined;
+    release?.();
   }
 
   async destroy(): Promise<void> {
