@@ -22,6 +22,7 @@ async function main() {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  if (!['set-plan', 'verify', 'rebuild', 'export'].includes(command)) throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
   const dataDir = resolve(process.env.DATA_DIR?.trim() || './data');
   const handle = await createDb({ url: process.env.DATABASE_URL || undefined, dataDir: `${dataDir}/pglite` });
   const print = (x: unknown) => process.stderr.write(`${JSON.stringify(x)}\n`);
