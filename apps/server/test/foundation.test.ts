@@ -117,3 +117,48 @@ describe('getting in (document 001)', () => {
     });
   });
 });
+
+describe('sessions (document 001)', () => {
+  const login = async (a: { email: string; password: string; slug: string }) =>
+    (await t.request('POST', '/api/v1/auth/login', { body: { email: a.email, password: a.password, tenantSlug: a.slug } })).body.data;
+
+  it('rotates refresh tokens, and revokes the family when a used one comes back', async () => {
+    const a = await t.registerTenant('refresh');
+    const first = await login(a);
+    const second = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    expect(second.status).toBe(200);
+    expect(second.body.data.refreshToken).not.toBe(first.refreshToken);
+    expect((await t.request('GET', '/api/v1/auth/me', { token: second.body.data.accessToken })).status).toBe(200);
+
+    // The first token again: it was copied. Both it and its successor stop working.
+    const replay = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    expect(replay.status).toBe(401);
+    expect(replay.body.code).toBe('invalid_refresh_token');
+    expect((await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: second.body.data.refreshToken } })).status).toBe(401);
+  });
+
+  it('logs out one device, or all of them', async () => {
+    const a = await t.registerTenant('logout');
+    const laptop = await login(a);
+    const phone = await login(a);
+    const tablet = await login(a);
+    const out = await t.request('POST', '/api/v1/auth/logout', { token: laptop.accessToken, body: { refreshToken: laptop.refreshToken } });
+    expect(out.body.data.revokedSessions).toBe(1);
+    expect((await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: laptop.refreshToken } })).status).toBe(401);
+    expect((await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: phone.refreshToken } })).status).toBe(200);
+    const all = await t.request('POST', '/api/v1/auth/logout-all', { token: tablet.accessToken });
+    // Every session but the laptop's: the harness's own login, the phone's rotated token, the tablet.
+    expect(all.body.data.revokedSessions).toBe(3);
+    expect((await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: tablet.refreshToken } })).status).toBe(401);
+  });
+
+  it('tells a login page a tenant’s name by slug, and whether a slug is free', async () => {
+    const a = await t.registerTenant('lookup');
+    const found = await t.request('GET', `/api/v1/tenants/by-slug/${a.slug}`);
+    expect(found.body.data).toEqual({ id: a.tenantId, name: `Company ${a.slug}`, slug: a.slug });
+    expect((await t.request('GET', '/api/v1/tenants/by-slug/no-such-slug-x')).status).toBe(404);
+    expect((await t.request('GET', `/api/v1/tenants/check-slug/${a.slug}`)).body.data).toEqual({ slug: a.slug, valid: true, available: false });
+    expect((await t.request('GET', '/api/v1/tenants/check-slug/fresh-slug-123')).body.data.available).toBe(true);
+    expect((await t.request('GET', '/api/v1/tenants/check-slug/a')).body.data).toMatchObject({ valid: false, available: false });
+  });
+});

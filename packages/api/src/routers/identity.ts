@@ -3,11 +3,10 @@ import { inSystem, inTenant } from '@crm/db';
 import { DomainError, identity, pipeline } from '@crm/domain';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { signJwt } from '../auth/jwt.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { forgetApiKeys } from '../auth/principal.ts';
-import { newApiKey, newRefreshToken } from '../auth/secrets.ts';
-import type { Services } from '../services.ts';
+import { issueTokens, refresh, revokeRefresh } from '../auth/refresh.ts';
+import { newApiKey } from '../auth/secrets.ts';
 import { authedProcedure, publicProcedure, requirePermission, router } from '../trpc.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 
@@ -42,23 +41,6 @@ export const tenantDto = (t: identity.TenantsTable, now: Date) => ({
   status: t.status,
   createdAt: t.created_at.toISOString(),
 });
-
-async function issueTokens(services: Services, tenantId: string, user: identity.UsersTable) {
-  const nowS = Math.floor(services.clock.now().getTime() / 1000);
-  const accessToken = signJwt(
-    { sub: String(user.id), tid: tenantId, role: user.role, typ: 'access', iat: nowS, exp: nowS + services.accessTokenTtlS },
-    services.jwtSecret,
-  );
-  const refresh = newRefreshToken();
-  await inTenant(services.db, tenantId, (tx) =>
-    tx.insertInto('refresh_tokens').values({
-      tenant_id: tenantId, id: randomUUID(), user_id: user.id, family_id: randomUUID(), token_hash: refresh.hash,
-      expires_at: new Date((nowS + services.refreshTokenTtlS) * 1000), revoked_at: null, replaced_by: null,
-      created_at: services.clock.now(),
-    }).execute(),
-  );
-  return { accessToken, refreshToken: refresh.token, tokenType: 'Bearer', expiresIn: services.accessTokenTtlS };
-}
 
 export const tenantsRouter = router({
   register: publicProcedure
@@ -97,6 +79,19 @@ export const tenantsRouter = router({
       }
     }),
 
+  /** Public, for a login page: name and slug only, nothing a stranger should not see. */
+  bySlug: publicProcedure.input(z.object({ slug: z.string().trim().toLowerCase().max(63) })).query(async ({ ctx, input }) => {
+    const t = await inSystem(ctx.services.db, (tx) => identity.findTenantBySlug(tx, input.slug));
+    if (!t || t.status !== 'active') throw new DomainError('not_found', 'tenant_not_found', `no tenant with slug "${input.slug}"`);
+    return { id: t.id, name: t.name, slug: t.slug };
+  }),
+
+  checkSlug: publicProcedure.input(z.object({ slug: z.string().trim().toLowerCase().max(100) })).query(async ({ ctx, input }) => {
+    const valid = slug.safeParse(input.slug).success;
+    const taken = valid ? Boolean(await inSystem(ctx.services.db, (tx) => identity.findTenantBySlug(tx, input.slug))) : false;
+    return { slug: input.slug, valid, available: valid && !taken };
+  }),
+
   me: authedProcedure.use(requirePermission('tenant.read')).query(async ({ ctx }) => {
     const t = await runQuery(ctx, (tx) => identity.getTenant(tx, ctx.principal.tenantId));
     if (!t) throw new DomainError('not_found', 'tenant_not_found', 'tenant not found');
@@ -118,6 +113,21 @@ export const authRouter = router({
       const tokens = await issueTokens(services, tenant.id, user);
       return { ...tokens, user: userDto(user), tenant: tenantDto(tenant, services.clock.now()) };
     }),
+
+  refresh: publicProcedure
+    .input(z.object({ refreshToken: z.string().min(10).max(200) }))
+    .mutation(({ ctx, input }) => refresh(ctx.services, input.refreshToken)),
+
+  /** Ends this device's session: the refresh token given (if any) and its family. */
+  logout: authedProcedure
+    .input(z.object({ refreshToken: z.string().max(200).optional() }).default({}))
+    .mutation(async ({ ctx, input }) => ({
+      revokedSessions: await revokeRefresh(ctx.services, ctx.principal.tenantId, ctx.principal.userId, { token: input.refreshToken }),
+    })),
+
+  logoutAll: authedProcedure.mutation(async ({ ctx }) => ({
+    revokedSessions: await revokeRefresh(ctx.services, ctx.principal.tenantId, ctx.principal.userId, 'all'),
+  })),
 
   me: authedProcedure.query(async ({ ctx }) => {
     const { tenantId, userId } = ctx.principal;

@@ -11,8 +11,13 @@ export const apiV1 = new Hono<RestEnv>()
 
   .post('/tenants/register', handle(face, async (api, c) => api.tenants.register((await jsonBody(c)) as never), 201))
   .get('/tenants/me', handle(face, (api) => api.tenants.me()))
+  .get('/tenants/by-slug/:slug', handle(face, (api, c) => api.tenants.bySlug({ slug: param(c, 'slug') })))
+  .get('/tenants/check-slug/:slug', handle(face, (api, c) => api.tenants.checkSlug({ slug: param(c, 'slug') })))
 
   .post('/auth/login', handle(face, async (api, c) => api.auth.login((await jsonBody(c)) as never)))
+  .post('/auth/refresh', handle(face, async (api, c) => api.auth.refresh((await jsonBody(c)) as never)))
+  .post('/auth/logout', handle(face, async (api, c) => api.auth.logout((await jsonBody(c)) as never)))
+  .post('/auth/logout-all', handle(face, (api) => api.auth.logoutAll()))
   .get('/auth/me', handle(face, (api) => api.auth.me()))
   .get('/users/me', handle(face, (api) => api.auth.me()))
 
