@@ -21,6 +21,9 @@ const json = args.has('--json');
 const withPglite = args.has('--pglite');
 /** Short runs for trying the bench out; its figures are not the real ones and say so. */
 const quick = args.has('--quick');
+/** `--only replay` (or append, http, kanban): one phase, for working on it; not a full report. */
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 
 // Durations sized so a full run stays well inside 8 minutes on 2 cores (see README for the budget).
 const timing = {
@@ -38,6 +41,7 @@ const started = performance.now();
 const figures: Figures = {};
 const tainted = new Set<string>();
 const notes: string[] = quick ? ['--quick: shortened runs and data sets; these are not the benchmark figures'] : [];
+if (only) notes.push(`--only ${only}: one phase, not a full report`);
 const errors: string[] = [];
 let pglite: Figures | undefined;
 let machine: Machine | null = null;
@@ -46,6 +50,7 @@ let dbs: BenchDatabases | undefined;
 /** Runs one phase; a failure is recorded and the run goes on to the next phase. */
 async function phase(name: string, fn: () => Promise<void>): Promise<void> {
   if (cleaning) return; // interrupted: start nothing new while cleaning up
+  if (only && !name.startsWith(only) && !(only === 'kanban' && name === 'http')) return;
   log(`--- ${name}`);
   try {
     await fn();

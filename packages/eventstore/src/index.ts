@@ -1,7 +1,8 @@
 export * from './types.ts';
 export { ConcurrencyError } from './errors.ts';
 export { EventStore, type EventStoreOptions, type ReadAllOptions } from './event-store.ts';
-export { type Projection, handledBy } from './projection.ts';
+export { type BulkSession, type Projection, type Write, handledBy } from './projection.ts';
+export { type Column, columnTypes, insertRows, prepareInsert } from './bulk-insert.ts';
 export { rowProjection, type RowProjectionSpec } from './row-projection.ts';
 export { rebuildProjections, type RebuildOptions, type RebuildReport } from './rebuild.ts';
 export { AsyncProjectionRunner } from './async-runner.ts';

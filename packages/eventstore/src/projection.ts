@@ -1,4 +1,5 @@
 import type { Tx } from '@crm/db';
+import type { Column } from './bulk-insert.ts';
 import type { StoredEvent } from './types.ts';
 
 /**
@@ -17,7 +18,25 @@ export interface Projection {
   /** Event types it reads; others are never passed to apply(). */
   handles: readonly string[];
   apply(tx: Tx, events: StoredEvent[]): Promise<void>;
+  /**
+   * Optional fast path for a rebuild, which starts from empty tables with no indexes: take every
+   * event in order, write the result when told. Must end with the same rows apply() would.
+   */
+  bulk?(columns: (table: string) => readonly Column[]): BulkSession;
 }
+
+export interface BulkSession {
+  /**
+   * Takes the next batch. Folding happens here, synchronously; a write it needs is returned as a
+   * job, which the rebuild runs while it folds the following batch.
+   */
+  add(events: StoredEvent[]): Write | undefined;
+  /** The writes of what is held, in order; each runs in its own short transaction. */
+  finish(): Iterable<Write>;
+}
+
+/** A prepared write: encoding happens before, so only the database's part is left to wait for. */
+export type Write = (tx: Tx) => Promise<void>;
 
 export function handledBy(projection: Projection, events: StoredEvent[]): StoredEvent[] {
   return events.filter((e) => projection.handles.includes(e.type));

@@ -1,7 +1,8 @@
-import { asOwner, type Db, type Tx } from '@crm/db';
+import { asOwner, type Db, inSystem, type Tx } from '@crm/db';
 import { sql } from 'kysely';
 import type { EventRow } from './events-table.ts';
-import { handledBy, type Projection } from './projection.ts';
+import { type Column, columnTypes } from './bulk-insert.ts';
+import { type BulkSession, handledBy, type Projection, type Write } from './projection.ts';
 import { toStoredEvent, type Upcasters } from './upcast.ts';
 
 /** es_append takes this lock shared; holding it exclusively means no append is in flight. */
@@ -22,25 +23,50 @@ export interface RebuildReport {
   differences: Record<string, { onlyLive: number; onlyRebuilt: number }>;
 }
 
+/** The live table's primary key, unique constraints and indexes, recreated on its shadow under the same names. */
+async function copyIndexes(tx: Tx, table: string) {
+  const { rows: constraints } = await sql<{ name: string; def: string }>`select conname as name, pg_get_constraintdef(oid) as def
+    from pg_constraint where conrelid = ${`public."${table}"`}::regclass and contype in ('p', 'u')`.execute(tx);
+  for (const c of constraints) await sql.raw(`alter table ${SHADOW}."${table}" add constraint "${c.name}" ${c.def}`).execute(tx);
+  const { rows: indexes } = await sql<{ name: string; def: string }>`select indexname as name, indexdef as def from pg_indexes
+    where schemaname = 'public' and tablename = ${table} and indexname <> all(${constraints.map((c) => c.name)}::text[])`.execute(tx);
+  for (const i of indexes) {
+    await sql.raw(i.def.replace(` ON public.${table} `, ` ON ${SHADOW}.${table} `).replace(` ON public."${table}" `, ` ON ${SHADOW}."${table}" `)).execute(tx);
+  }
+}
+
 /**
  * Replays every event from position 0 into shadow copies of the projections' tables, then either
  * swaps them in or compares them with the live ones. Live traffic goes on during the bulk phase;
  * only the short tail (events since the bulk phase started) and the swap run with appends held.
  *
- * Reading by global position is safe here: positions are taken after a stream's row lock, so they
- * follow stream order, and each phase reads only below a position at which nothing was in flight.
+ * Projections with a bulk session fold the whole replay in memory and write each row once into a
+ * table without indexes; the indexes come after the load. The tail then goes through apply(),
+ * like any inline append. Reading by global position is safe: positions are taken after a
+ * stream's row lock, so they follow stream order, and each phase reads only below a position at
+ * which nothing was in flight.
  */
 export async function rebuildProjections(db: Db, projections: Projection[], options: RebuildOptions): Promise<RebuildReport> {
   const started = performance.now();
   const tables = projections.flatMap((p) => p.tables);
   const handles = [...new Set(projections.flatMap((p) => p.handles))];
   const batchSize = options.batchSize ?? 5000;
-
+  const columns = new Map<string, Column[]>();
   await asOwner(db, async (tx) => {
     await sql.raw(`create schema if not exists ${SHADOW}`).execute(tx);
     for (const t of tables) {
-      await sql.raw(`drop table if exists ${SHADOW}."${t}"; create table ${SHADOW}."${t}" (like public."${t}" including all)`).execute(tx);
+      await sql.raw(`drop table if exists ${SHADOW}."${t}"; create table ${SHADOW}."${t}" (like public."${t}" including all excluding indexes)`).execute(tx);
+      columns.set(t, await columnTypes(tx, `${SHADOW}."${t}"`));
     }
+  });
+  const sessions = new Map<Projection, BulkSession>();
+  for (const p of projections) {
+    const session = p.bulk?.((t) => columns.get(t) ?? []);
+    if (session) sessions.set(p, session);
+  }
+  // Projections without a bulk session upsert as they go, so they need their keys from the start.
+  await asOwner(db, async (tx) => {
+    for (const p of projections) if (!sessions.has(p)) for (const t of p.tables) await copyIndexes(tx, t);
   });
 
   // The bulk phase's horizon: with appends held for an instant, everything up to here has committed.
@@ -52,21 +78,14 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
 
   let position = '0';
   let count = 0;
-  /** Replays the next batch (up to `upTo`); false once there is nothing left. */
-  const replayBatch = async (tx: Tx, upTo: string | null): Promise<boolean> => {
+  const readBatch = async (tx: Tx, upTo: string | null) => {
     const { rows } = await sql<EventRow>`select * from es_events
       where global_position > ${position}::bigint ${upTo ? sql`and global_position <= ${upTo}::bigint` : sql``}
         and event_type = any(${handles}::text[])
       order by global_position limit ${batchSize}`.execute(tx);
-    if (rows.length === 0) return false;
-    const events = rows.map((r) => toStoredEvent(r, options.upcasters));
-    for (const p of projections) {
-      const mine = handledBy(p, events);
-      if (mine.length > 0) await p.apply(tx, mine);
-    }
+    if (rows.length > 0) position = rows.at(-1)!.global_position;
     count += rows.length;
-    position = rows.at(-1)!.global_position;
-    return rows.length === batchSize;
+    return rows.map((r) => toStoredEvent(r, options.upcasters));
   };
   const inShadow = async <T>(fn: (tx: Tx) => Promise<T>) =>
     asOwner(db, async (tx) => {
@@ -74,14 +93,57 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
       return fn(tx);
     });
 
-  // One transaction per batch: the shadow tables are private, and a long transaction would hold
+  // Three things overlap: reading the next batch (its own connection), folding this one (here, in
+  // memory) and writing the previous one's rows (one write in flight at a time, in order). Each
+  // write is its own transaction: the shadow tables are private, and a long transaction would hold
   // back every checkpointed reader in the cluster for the whole rebuild.
-  while (await inShadow((tx) => replayBatch(tx, horizon)));
+  let writing: Promise<void> = Promise.resolve();
+  /** Waits for the write in flight (rethrowing its failure), then starts this one without waiting. */
+  const write = async (jobs: Write[]) => {
+    await writing;
+    if (jobs.length === 0) return;
+    writing = inShadow(async (tx) => {
+      for (const job of jobs) await job(tx);
+    });
+    writing.catch(() => {}); // handled where it is next awaited; not an unhandled rejection meanwhile
+  };
+  const read = () => inSystem(db, (tx) => readBatch(tx, horizon));
+  let next = read();
+  for (;;) {
+    const events = await next;
+    const full = events.length === batchSize;
+    if (full) next = read();
+    const jobs: Write[] = [];
+    for (const p of projections) {
+      const mine = handledBy(p, events);
+      if (mine.length === 0) continue;
+      const session = sessions.get(p);
+      if (session) {
+        const job = session.add(mine);
+        if (job) jobs.push(job);
+      } else jobs.push((tx) => p.apply(tx, mine));
+    }
+    await write(jobs);
+    if (!full) break;
+  }
+  // A session's finish() encodes its next chunk while the previous one is being written.
+  for (const session of sessions.values()) for (const job of session.finish()) await write([job]);
+  await writing;
+  await asOwner(db, async (tx) => {
+    for (const p of sessions.keys()) for (const t of p.tables) await copyIndexes(tx, t);
+  });
 
   const differences: RebuildReport['differences'] = {};
   await inShadow(async (tx) => {
     await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(tx);
-    while (await replayBatch(tx, null));
+    for (;;) {
+      const events = await readBatch(tx, null);
+      for (const p of projections) {
+        const mine = handledBy(p, events);
+        if (mine.length > 0) await p.apply(tx, mine);
+      }
+      if (events.length < batchSize) break;
+    }
     if (options.swap) {
       for (const t of tables) {
         await sql.raw(`drop table public."${t}"; alter table ${SHADOW}."${t}" set schema public`).execute(tx);

@@ -1,6 +1,7 @@
 import type { Tx } from '@crm/db';
 import { sql } from 'kysely';
-import type { Projection } from './projection.ts';
+import { type Column, prepareInsert } from './bulk-insert.ts';
+import type { BulkSession, Projection } from './projection.ts';
 import type { StoredEvent } from './types.ts';
 
 type Row = Record<string, unknown>;
@@ -61,6 +62,65 @@ export function rowProjection<R extends Row>(spec: RowProjectionSpec<R>): Projec
       for (const d of deletes) {
         await sql`delete from ${sql.table(spec.table)} where ${sql.ref(d.column)} = ${d.value}`.execute(tx);
       }
+    },
+    bulk: (columns) => bulkSession(spec, columns(spec.table)),
+  };
+}
+
+/**
+ * The rebuild's way: the same evolve(), folded over the whole replay in memory, then every row
+ * written once with plain inserts. No lookups (the map is the table), no upserts, no index
+ * upkeep (the shadow's indexes are built after the load).
+ */
+function bulkSession<R extends Row>(spec: RowProjectionSpec<R>, columns: readonly Column[]): BulkSession {
+  const state = new Map<string, R | null>();
+  // For deleteWhere: column -> value -> keys holding it, built the first time a column is used.
+  const byColumn = new Map<string, Map<string, Set<string>>>();
+  const indexRow = (key: string, row: R | null, add: boolean) => {
+    if (!row) return;
+    for (const [column, index] of byColumn) {
+      const value = String(row[column]);
+      let keys = index.get(value);
+      if (add) {
+        if (!keys) index.set(value, (keys = new Set()));
+        keys.add(key);
+      } else keys?.delete(key);
+    }
+  };
+  const set = (key: string, row: R | null) => {
+    indexRow(key, state.get(key) ?? null, false);
+    state.set(key, row);
+    indexRow(key, row, true);
+  };
+  const keysWith = (column: string, value: string): string[] => {
+    let index = byColumn.get(column);
+    if (!index) {
+      index = new Map();
+      byColumn.set(column, index);
+      for (const [key, row] of state) {
+        if (!row) continue;
+        const v = String(row[column]);
+        if (!index.has(v)) index.set(v, new Set());
+        index.get(v)!.add(key);
+      }
+    }
+    return [...(index.get(value) ?? [])];
+  };
+  return {
+    add(events) {
+      for (const event of events) {
+        for (const key of spec.keysOf(event)) set(key, spec.evolve(state.get(key) ?? null, event, key));
+        const d = spec.deleteWhere?.(event);
+        if (d) for (const key of keysWith(d.column, d.value)) set(key, null);
+      }
+      return undefined;
+    },
+    *finish() {
+      const rows: Row[] = [];
+      for (const row of state.values()) if (row) rows.push(row);
+      state.clear();
+      // Encoded one chunk at a time, as the rebuild asks for it, so encoding overlaps writing.
+      for (let i = 0; i < rows.length; i += 10_000) yield prepareInsert(spec.table, columns, rows.slice(i, i + 10_000));
     },
   };
 }

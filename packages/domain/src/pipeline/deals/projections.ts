@@ -1,5 +1,5 @@
 import type { Tx } from '@crm/db';
-import { type Projection, rowProjection, type StoredEvent } from '@crm/eventstore';
+import { prepareInsert, type Projection, rowProjection, type StoredEvent } from '@crm/eventstore';
 import { sql } from 'kysely';
 import {
   type ActivityLogged, type DealContactAttached, type DealContactDetached, type DealContactUpdated, type DealCreated,
@@ -120,18 +120,25 @@ function timelineChanges(e: StoredEvent): Record<string, unknown> {
   }
 }
 
+const timelineRow = (e: StoredEvent) => ({
+  tenant_id: e.tenantId, deal_id: e.streamId, stream_version: String(e.streamVersion), event_type: e.type,
+  actor_user_id: actorOf(e), changes: timelineChanges(e), occurred_at: e.occurredAt,
+});
+
+/** One row per deal event, never changed afterwards: the rebuild can write each batch as it comes. */
 export const dealTimelineProjection: Projection = {
   name: 'pipeline.deal_timeline',
   tables: ['crm_deal_timeline'],
   handles: ALL,
   async apply(tx: Tx, events: StoredEvent[]) {
-    const rows = events.map((e) => ({
-      tenant_id: e.tenantId, deal_id: e.streamId, stream_version: String(e.streamVersion), event_type: e.type,
-      actor_user_id: actorOf(e), changes: timelineChanges(e), occurred_at: e.occurredAt,
-    }));
+    const rows = events.map(timelineRow);
     await sql`insert into crm_deal_timeline select * from jsonb_populate_recordset(null::crm_deal_timeline, ${JSON.stringify(rows)}::jsonb)
       on conflict do nothing`.execute(tx);
   },
+  bulk: (columns) => ({
+    add: (events) => prepareInsert('crm_deal_timeline', columns('crm_deal_timeline'), events.map(timelineRow)),
+    finish: () => [],
+  }),
 };
 
 export const dealProjections = [dealsProjection, dealContactsProjection, activitiesProjection, dealTimelineProjection];
