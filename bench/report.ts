@@ -107,7 +107,8 @@ export function toTable(r: Report): string {
     '',
     `Errors: create ${n(f.create_deal_errors)}, move ${n(f.move_deal_errors)}, kanban ${n(f.kanban_errors)}, bare HTTP ${n(f.raw_http_errors)}, append ${n(f.append_errors)}, plain INSERT ${n(f.raw_insert_errors)}`,
     'For information:',
-    `  append baseline wrapped like inTenant (begin, set_config, INSERT, commit): ${n(f.raw_tx_insert_per_s)}/s`,
+    `  append inside inTenant (begin, set_config, es_append, commit), as a command does: ${n(f.append_in_tx_per_s)}/s; ` +
+      `the plain INSERT wrapped the same way: ${n(f.raw_tx_insert_per_s)}/s`,
     `  CPU per request, server process / whole machine: create ${n(f.create_deal_server_cpu_ms)} / ${n(f.create_deal_machine_cpu_ms, ' ms')}, ` +
       `move ${n(f.move_deal_server_cpu_ms)} / ${n(f.move_deal_machine_cpu_ms, ' ms')}, kanban ${n(f.kanban_server_cpu_ms)} / ${n(f.kanban_machine_cpu_ms, ' ms')}; ` +
       `bare Hono+INSERT ${n(f.raw_http_server_cpu_ms)} / ${n(f.raw_http_machine_cpu_ms, ' ms')}`,

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 
 /**
  * The whole schema as Kysely sees it. It starts empty: each module declares its own tables next to
@@ -8,6 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 export interface Database {}
 
 export type Db = Kysely<Database>;
-export type Tx = Transaction<Database>;
+/** An open transaction on one connection (queries run in it; it is committed by whoever opened it). */
+export type Tx = Kysely<Database>;
 /** Anything a query can run on: the pool or an open transaction. */
 export type Executor = Kysely<Database>;

@@ -103,3 +103,25 @@ describe(`EventStore (${onPg ? 'pg' : 'PGlite'})`, () => {
     expect(breaks.map((b) => b.reason)).toContain('version_gap');
   });
 });
+
+describe('appendNow', () => {
+  it('appends in one statement of its own, with the same checks and chain', async () => {
+    const t = randomUUID();
+    const s = stream();
+    await store.appendNow(h.db, t, s, 'no_stream', [{ type: 'A', data: {} }], meta);
+    await store.appendNow(h.db, t, s, 1, [{ type: 'B', data: {} }, { type: 'C', data: {} }], meta);
+    await expect(store.appendNow(h.db, t, s, 1, [{ type: 'X', data: {} }], meta)).rejects.toBeInstanceOf(ConcurrencyError);
+    const read = await inTenant(h.db, t, (tx) => store.readStream(tx, t, s));
+    expect(read.map((e) => [e.type, e.streamVersion])).toEqual([['A', 1], ['B', 2], ['C', 3]]);
+    expect((await verifyChains(h.db, t)).breaks).toEqual([]);
+  });
+
+  it('cannot write into a tenant other than the one it names', async () => {
+    const t = randomUUID();
+    const other = randomUUID();
+    // Inside another tenant's transaction the policy still holds: es_append does not switch tenants.
+    await expect(
+      inTenant(h.db, other, (tx) => store.append(tx, t, stream(), 'no_stream', [{ type: 'A', data: {} }], meta)),
+    ).rejects.toThrow(/row-level security/);
+  });
+});

@@ -5,8 +5,11 @@ import { type Column, columnTypes } from './bulk-insert.ts';
 import { type BulkSession, handledBy, type Projection, type Write } from './projection.ts';
 import { toStoredEvent, type Upcasters } from './upcast.ts';
 
-/** es_append takes this lock shared; holding it exclusively means no append is in flight. */
-const APPEND_LOCK = 7342001;
+/**
+ * Every append holds ROW EXCLUSIVE on es_events until it commits; SHARE conflicts with it, so
+ * taking SHARE waits for every append in flight and holds new ones until this transaction ends.
+ */
+const holdAppends = (tx: Tx) => sql`lock table es_events in share mode`.execute(tx);
 const SHADOW = 'crm_rebuild';
 
 export interface RebuildOptions {
@@ -71,7 +74,7 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
 
   // The bulk phase's horizon: with appends held for an instant, everything up to here has committed.
   const horizon = await asOwner(db, async (tx) => {
-    await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(tx);
+    await holdAppends(tx);
     const { rows } = await sql<{ max: string | null }>`select max(global_position)::text as max from es_events`.execute(tx);
     return rows[0]?.max ?? '0';
   });
@@ -135,7 +138,7 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
 
   const differences: RebuildReport['differences'] = {};
   await inShadow(async (tx) => {
-    await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(tx);
+    await holdAppends(tx);
     for (;;) {
       const events = await readBatch(tx, null);
       for (const p of projections) {

@@ -18,6 +18,11 @@ export interface RowProjectionSpec<R extends Row> {
   keysOf(event: StoredEvent): string[];
   /** Pure: the row after the event, or null once the event removes it. */
   evolve(row: R | null, event: StoredEvent, key: string): R | null;
+  /**
+   * Event types that start a row from nothing. When the first event touching a key in a batch is
+   * one of these, there is no row to load: an inline append of a new deal skips that query.
+   */
+  creates?: readonly string[];
   /** Rows an event removes by another column (a deleted deal takes its contacts with it). */
   deleteWhere?(event: StoredEvent): { column: keyof R & string; value: string } | null;
 }
@@ -35,7 +40,9 @@ export function rowProjection<R extends Row>(spec: RowProjectionSpec<R>): Projec
     tables: [spec.table],
     handles: spec.handles,
     async apply(tx: Tx, events: StoredEvent[]) {
-      const keys = [...new Set(events.flatMap((e) => spec.keysOf(e)))];
+      const firstTouch = new Map<string, string>();
+      for (const e of events) for (const k of spec.keysOf(e)) if (!firstTouch.has(k)) firstTouch.set(k, e.type);
+      const keys = [...firstTouch].filter(([, type]) => !spec.creates?.includes(type)).map(([k]) => k);
       const state = new Map<string, R | null>();
       if (keys.length > 0) {
         const { rows } = await sql<R>`select * from ${sql.table(spec.table)} where ${sql.ref(spec.key)} = any(${keys})`.execute(tx);

@@ -8,6 +8,7 @@ export const tenantsProjection = rowProjection<TenantsTable & Record<string, unk
   key: 'id',
   columns: ['id', 'slug', 'name', 'plan', 'trial_ends_at', 'status', 'created_at', 'updated_at'],
   handles: [IdentityEvent.TenantRegistered, IdentityEvent.TenantPlanChanged],
+  creates: [IdentityEvent.TenantRegistered],
   keysOf: (e) => [e.tenantId],
   evolve(row, e: StoredEvent) {
     if (e.type === IdentityEvent.TenantRegistered) {
@@ -30,6 +31,7 @@ export const usersProjection = rowProjection<UsersTable & Record<string, unknown
   key: 'id',
   columns: ['tenant_id', 'id', 'email', 'first_name', 'last_name', 'role', 'status', 'email_verified', 'created_at', 'updated_at'],
   handles: [IdentityEvent.UserRegistered],
+  creates: [IdentityEvent.UserRegistered],
   keysOf: (e) => [String((e.data as UserRegistered).user_id)],
   evolve(_row, e) {
     const d = e.data as UserRegistered;

@@ -13,6 +13,7 @@ export const personsProjection = rowProjection<PersonsTable & Record<string, unk
     'platform_user_id', 'lifecycle_stage', 'unique_id', 'active', 'merged_into', 'metadata', 'version', 'created_at', 'updated_at',
   ],
   handles: Object.values(PersonEvent),
+  creates: [PersonEvent.PersonCreated],
   keysOf: (e) => [e.streamId],
   evolve(row, e) {
     const version = String(e.streamVersion);

@@ -43,7 +43,8 @@ async function targetStage(ctx: CommandContext, stageId: string | undefined): Pr
 }
 
 async function checkOwner(ctx: CommandContext, userId: number | null | undefined) {
-  if (userId === null || userId === undefined) return;
+  // The caller is a member by definition; only someone else needs looking up.
+  if (userId === null || userId === undefined || userId === ctx.userId) return;
   const user = await ctx.tx.selectFrom('users').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', userId).executeTakeFirst();
   if (!user) throw new DomainError('invalid', 'owner_not_found', `user ${userId} is not a member of this tenant`, { owner_user_id: userId });
 }

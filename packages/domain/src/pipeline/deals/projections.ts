@@ -24,6 +24,7 @@ export const dealsProjection = rowProjection<DealsTable & Record<string, unknown
   ],
   // Every deal event, so `version` is always the stream's: it is what appends and If-Match check.
   handles: ALL,
+  creates: [DealEvent.DealCreated],
   keysOf: (e) => [e.streamId],
   evolve(row, e) {
     const version = String(e.streamVersion);
@@ -58,6 +59,7 @@ export const dealContactsProjection = rowProjection<DealContactsTable & Record<s
   key: 'id',
   columns: ['tenant_id', 'id', 'deal_id', 'person_id', 'role', 'created_at', 'updated_at'],
   handles: [DealEvent.DealContactAttached, DealEvent.DealContactUpdated, DealEvent.DealContactDetached, DealEvent.DealDeleted],
+  creates: [DealEvent.DealContactAttached],
   keysOf: (e) => (e.type === DealEvent.DealDeleted ? [] : [(e.data as { contact_id: string }).contact_id]),
   evolve(row, e) {
     switch (e.type) {
@@ -83,6 +85,8 @@ export const activitiesProjection = rowProjection<ActivitiesTable & Record<strin
   key: 'id',
   columns: ['tenant_id', 'id', 'deal_id', 'type', 'body', 'scheduled_for', 'actor_user_id', 'data', 'created_at'],
   handles: [DealEvent.ActivityLogged, DealEvent.DealMoved, DealEvent.DealDeleted],
+  // Each activity row is made by exactly one event, with a new id.
+  creates: [DealEvent.ActivityLogged, DealEvent.DealMoved],
   keysOf: (e) =>
     e.type === DealEvent.ActivityLogged ? [(e.data as ActivityLogged).activity_id] : e.type === DealEvent.DealMoved ? [e.eventId] : [],
   evolve(_row, e) {

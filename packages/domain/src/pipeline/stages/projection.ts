@@ -10,6 +10,7 @@ export const stagesProjection = rowProjection<Row>({
   key: 'id',
   columns: ['tenant_id', 'id', 'name', 'color', 'position', 'is_won', 'is_lost', 'version', 'created_at', 'updated_at'],
   handles: Object.values(StageEvent),
+  creates: [StageEvent.StageAdded],
   keysOf(e) {
     if (e.type === StageEvent.StagesReordered) return (e.data as StagesReordered).stage_ids;
     return [(e.data as { stage_id: string }).stage_id];
