@@ -7,22 +7,24 @@ import { DomainError, notFound } from '../../shared/errors.ts';
 import * as decide from './decide.ts';
 import { dealStream } from './events.ts';
 import { getContact, getDeal } from './queries.ts';
+import type { DealsTable } from './tables.ts';
 
 /**
- * The deal as decide sees it. Its row is locked until commit, so commands on one deal queue
+ * The deal as decide sees it, with its stage's name. Its row is locked until commit, so commands on one deal queue
  * instead of racing; the append's version check stays as the safety net. Lock order everywhere:
  * stages before deals (see targetStage), so a move and a stage delete cannot deadlock.
  */
-async function loadDeal(ctx: CommandContext, dealId: string): Promise<decide.DealState> {
-  const row = await ctx.tx.selectFrom('crm_deals').selectAll().where('tenant_id', '=', ctx.tenantId).where('id', '=', dealId).forUpdate().executeTakeFirst();
+async function loadDeal(ctx: CommandContext, dealId: string, opts: { contacts?: boolean } = {}): Promise<decide.DealState & { stage_name: string }> {
+  const { rows } = await sql<DealsTable & { stage_name: string | null }>`select d.*, s.name as stage_name
+    from crm_deals d left join crm_stages s on s.id = d.stage_id and s.tenant_id = d.tenant_id
+    where d.tenant_id = ${ctx.tenantId} and d.id = ${dealId} for update of d`.execute(ctx.tx);
+  const row = rows[0];
   if (!row) throw notFound('deal', dealId);
-  const contacts = await ctx.tx
-    .selectFrom('crm_deal_contacts')
-    .select(['id', 'person_id'])
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('deal_id', '=', dealId)
-    .execute();
-  return { ...row, version: Number(row.version), contacts };
+  // Only contact commands need the contacts; the rest skip the query.
+  const contacts = opts.contacts
+    ? await ctx.tx.selectFrom('crm_deal_contacts').select(['id', 'person_id']).where('tenant_id', '=', ctx.tenantId).where('deal_id', '=', dealId).execute()
+    : [];
+  return { ...row, version: Number(row.version), contacts, stage_name: row.stage_name ?? 'deleted stage' };
 }
 
 /**
@@ -74,14 +76,16 @@ export async function updateDeal(ctx: CommandContext, dealId: string, input: dec
 }
 
 export async function moveDeal(ctx: CommandContext, dealId: string, stageId: string, expectedVersion?: number) {
-  // An unknown deal is a 404 whatever the stage; checked before any lock is taken.
-  if (!(await getDeal(ctx.tx, ctx.tenantId, dealId))) throw notFound('deal', dealId);
-  const to = await targetStage(ctx, stageId);
+  let to: decide.StageRef;
+  try {
+    to = await targetStage(ctx, stageId);
+  } catch (error) {
+    // An unknown deal is a 404 whatever the stage: checked only on this path, off the hot one.
+    if (!(await getDeal(ctx.tx, ctx.tenantId, dealId))) throw notFound('deal', dealId);
+    throw error;
+  }
   const deal = await loadDeal(ctx, dealId);
-  const from = (await ctx.tx.selectFrom('crm_stages').select(['id', 'name']).where('id', '=', deal.stage_id).executeTakeFirst()) ?? {
-    id: deal.stage_id, name: 'deleted stage',
-  };
-  await append(ctx, deal, decide.moveDeal(deal, { from, to, expectedVersion }));
+  await append(ctx, deal, decide.moveDeal(deal, { from: { id: deal.stage_id, name: deal.stage_name }, to, expectedVersion }));
 }
 
 export async function deleteDeal(ctx: CommandContext, dealId: string, expectedVersion?: number) {
@@ -95,7 +99,7 @@ export async function attachContact(
   dealId: string,
   input: PersonFields & { personId?: string | undefined; role?: string | undefined },
 ) {
-  const deal = await loadDeal(ctx, dealId);
+  const deal = await loadDeal(ctx, dealId, { contacts: true });
   let personId = input.personId;
   if (personId) {
     const exists = await ctx.tx.selectFrom('persons').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', personId).executeTakeFirst();
@@ -114,7 +118,7 @@ export async function updateContact(ctx: CommandContext, contactId: string, inpu
   if (!contact) throw notFound('contact', contactId);
   await updatePerson(ctx, contact.person_id, input);
   if (input.role !== undefined) {
-    const deal = await loadDeal(ctx, contact.deal_id);
+    const deal = await loadDeal(ctx, contact.deal_id, { contacts: true });
     await append(ctx, deal, decide.changeContactRole(deal, contactId, input.role, contact.role));
   }
 }
@@ -122,7 +126,7 @@ export async function updateContact(ctx: CommandContext, contactId: string, inpu
 export async function detachContact(ctx: CommandContext, contactId: string) {
   const contact = await getContact(ctx.tx, ctx.tenantId, contactId);
   if (!contact) throw notFound('contact', contactId);
-  const deal = await loadDeal(ctx, contact.deal_id);
+  const deal = await loadDeal(ctx, contact.deal_id, { contacts: true });
   await append(ctx, deal, decide.detachContact(deal, contactId));
 }
 
