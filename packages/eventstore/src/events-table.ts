@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 // Table types of the event store, next to the queries that use them.
 export interface EsEventsTable {
@@ -41,18 +41,4 @@ declare module '@crm/db' {
 }
 
 /** A row of es_events as selected with `select *`. */
-export interface EventRow {
-  global_position: string;
-  event_id: string;
-  tenant_id: string;
-  stream_type: string;
-  stream_id: string;
-  stream_version: string;
-  event_type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: unknown;
-  occurred_at: Date;
-  transaction_id: string;
-  hash: string;
-}
+export type EventRow = Selectable<EsEventsTable>;

@@ -1,18 +1,13 @@
 import type { NewEvent } from '@crm/eventstore';
 import { DomainError } from '../../shared/errors.ts';
 import { type DealCreated, DealEvent, type DealMoved } from './events.ts';
+import type { DealsTable } from './tables.ts';
 
 /** What decide knows of a deal: its fields, its stream version and its contacts. */
-export interface DealState {
-  id: string;
-  name: string;
-  domain: string | null;
-  value_usd: string;
-  stage_id: string;
-  owner_user_id: number | null;
+export type DealState = Pick<DealsTable, 'id' | 'name' | 'domain' | 'value_usd' | 'stage_id' | 'owner_user_id'> & {
   version: number;
   contacts: Array<{ id: string; person_id: string }>;
-}
+};
 
 export interface StageRef {
   id: string;

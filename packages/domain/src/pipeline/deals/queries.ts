@@ -101,26 +101,21 @@ export async function exportPage(db: Executor, tenantId: string, after: ColumnCu
   return q.orderBy('d.created_at').orderBy('d.id').limit(limit).execute();
 }
 
-export async function dealContacts(db: Executor, tenantId: string, dealId: string) {
+/** A deal contact with the person it is: the fields every contact answer shows. */
+function contactsWithPerson(db: Executor, tenantId: string) {
   return db
     .selectFrom('crm_deal_contacts as c')
     .innerJoin('persons as p', (j) => j.onRef('p.id', '=', 'c.person_id').onRef('p.tenant_id', '=', 'c.tenant_id'))
     .select(['c.id', 'c.deal_id', 'c.person_id', 'c.role', 'c.created_at', 'c.updated_at', 'p.name', 'p.primary_email', 'p.contact_numbers', 'p.job_title'])
-    .where('c.tenant_id', '=', tenantId)
-    .where('c.deal_id', '=', dealId)
-    .orderBy('c.created_at')
-    .orderBy('c.id')
-    .execute();
+    .where('c.tenant_id', '=', tenantId);
+}
+
+export async function dealContacts(db: Executor, tenantId: string, dealId: string) {
+  return contactsWithPerson(db, tenantId).where('c.deal_id', '=', dealId).orderBy('c.created_at').orderBy('c.id').execute();
 }
 
 export async function getContact(db: Executor, tenantId: string, contactId: string) {
-  return db
-    .selectFrom('crm_deal_contacts as c')
-    .innerJoin('persons as p', (j) => j.onRef('p.id', '=', 'c.person_id').onRef('p.tenant_id', '=', 'c.tenant_id'))
-    .select(['c.id', 'c.deal_id', 'c.person_id', 'c.role', 'c.created_at', 'c.updated_at', 'p.name', 'p.primary_email', 'p.contact_numbers', 'p.job_title'])
-    .where('c.tenant_id', '=', tenantId)
-    .where('c.id', '=', contactId)
-    .executeTakeFirst();
+  return contactsWithPerson(db, tenantId).where('c.id', '=', contactId).executeTakeFirst();
 }
 
 export type ContactRow = NonNullable<Awaited<ReturnType<typeof getContact>>>;
