@@ -65,9 +65,12 @@ describe(`EventStore (${onPg ? 'pg' : 'PGlite'})`, () => {
     const t = randomUUID();
     const s = stream();
     await append(t, s, 'any', ['A']);
-    await Promise.all([append(t, s, 'any', ['B']), append(t, s, 'any', ['C'])]);
+    // Ten writers at once: each waits for the head, none is refused, none overwrites another.
+    await Promise.all(Array.from({ length: 10 }, (_, i) => append(t, s, 'any', [`W${i}`])));
     const read = await inTenant(h.db, t, (tx) => store.readStream(tx, t, s));
-    expect(read.map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+    expect(read.map((e) => e.streamVersion)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    expect(new Set(read.map((e) => e.type)).size).toBe(11);
+    expect((await verifyChains(h.db, t)).breaks).toEqual([]);
   });
 
   it('upcasts old event shapes on read without touching the stored row', async () => {

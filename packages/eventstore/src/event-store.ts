@@ -99,6 +99,8 @@ export class EventStore {
       if (pgErrorCode(error) === PG_STREAM_CONFLICT) throw new ConcurrencyError(stream, expected);
       throw error;
     }
+    // A refused append writes nothing and returns no rows (the stream was not at that version).
+    if (rows.length !== events.length) throw new ConcurrencyError(stream, expected);
     const meta = JSON.parse(metaJson) as EventMetadata;
     return rows.map((r, i) => ({
       globalPosition: r.global_position,

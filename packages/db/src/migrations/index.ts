@@ -2,12 +2,14 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as m0001 from './0001_platform.ts';
 import * as m0002 from './0002_pipeline.ts';
 import * as m0003 from './0003_lean_append.ts';
+import * as m0004 from './0004_single_statement_append.ts';
 
 /** The whole schema history, in order. Code-defined so a build never depends on files on disk. */
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
   '0002_pipeline': m0002,
   '0003_lean_append': m0003,
+  '0004_single_statement_append': m0004,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
