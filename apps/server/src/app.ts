@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appRouter, createContext, type Services } from '@crm/api';
-import { restFaces, type RestEnv } from '@crm/rest';
+import { buildOpenApi, restFaces, type RestEnv } from '@crm/rest';
+import { Scalar } from '@scalar/hono-api-reference';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { Hono } from 'hono';
 
@@ -42,7 +43,13 @@ export function createApp(services: Services): Hono<RestEnv> {
     }),
   );
 
-  app.route('/', restFaces());
+  const faces = restFaces();
+  app.route('/', faces);
+
+  // The description is read off the routes and the router once; /docs renders it.
+  const spec = buildOpenApi(faces, { version: services.version });
+  app.get('/openapi.json', (c) => c.json(spec));
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'CRM platform API' }));
 
   app.notFound((c) =>
     c.json({ code: 'route_not_found', message: `no route for ${c.req.method} ${c.req.path}`, request_id: c.var.requestId }, 404),

@@ -7,6 +7,7 @@ export type { RestEnv } from './shared/env.ts';
 export { errorResponse, type Face } from './shared/handler.ts';
 export { apiV1Face } from './api-v1/face.ts';
 export { v1Face } from './v1-crm/face.ts';
+export { buildOpenApi } from './openapi/index.ts';
 
 /** Every documented REST surface, mounted at its own prefix. */
 export function restFaces(): Hono<RestEnv> {

@@ -10,6 +10,8 @@ export type Caller = ReturnType<typeof createCaller>;
  * behaviour: every handler goes through the same router.
  */
 export interface Face {
+  /** Names the face in the OpenAPI description. */
+  name: string;
   ok(data: unknown): unknown;
   error(e: { code: string; message: string; details?: unknown; requestId: string }): unknown;
 }
@@ -28,8 +30,23 @@ export function errorResponse(c: HonoContext<RestEnv>, face: Face, error: unknow
   );
 }
 
-export function handle(face: Face, fn: Handler, status: ContentfulStatusCode = 200) {
-  return async (c: HonoContext<RestEnv>): Promise<Response> => {
+/** What /openapi.json says of a route: the router procedure it calls (for its input schema) and a line. */
+export interface RouteDoc {
+  procedure?: string;
+  summary: string;
+  /** Needs no credentials. */
+  public?: boolean;
+  /** Set by handle(). */
+  status?: number;
+  face?: string;
+  /** The response is not JSON (the CSV export). */
+  produces?: string;
+}
+
+export type DocumentedHandler = ((c: HonoContext<RestEnv>) => Promise<Response>) & { doc?: RouteDoc };
+
+export function handle(face: Face, fn: Handler, status: ContentfulStatusCode = 200, doc?: RouteDoc): DocumentedHandler {
+  const handler = async (c: HonoContext<RestEnv>): Promise<Response> => {
     try {
       const ctx = await createContext(c.var.services, {
         authorization: c.req.header('authorization'),
@@ -43,4 +60,5 @@ export function handle(face: Face, fn: Handler, status: ContentfulStatusCode = 2
       return errorResponse(c, face, error);
     }
   };
+  return doc ? Object.assign(handler, { doc: { ...doc, status, face: face.name } }) : handler;
 }
