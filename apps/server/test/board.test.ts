@@ -90,7 +90,7 @@ describe('stage delete', () => {
 
   it('does not let a concurrent move strand a deal in a deleted stage', async () => {
     const a = await t.registerTenant();
-    const [lead, qualified] = await stagesOf(a);
+    const [, qualified] = await stagesOf(a);
     const deals = await Promise.all(Array.from({ length: 8 }, (_, i) => newDeal(a, { name: `C${i}` })));
     await Promise.all([
       ...deals.map((d) => move(a, d.id, qualified.id)),
@@ -102,7 +102,6 @@ describe('stage delete', () => {
       const got = (await t.request('GET', `/v1/crm/deals/${d.id}`, { token: a.token })).body;
       expect(live.has(got.stage_id)).toBe(true);
     }
-    expect(lead.id).toBeTruthy();
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Db, type Executor, inTenant, PG_STREAM_CONFLICT, pgErrorCode, type Tx } from '@crm/db';
+import { type Db, type Executor, inTenant, type Tx } from '@crm/db';
 import { sql } from 'kysely';
 import { ConcurrencyError } from './errors.ts';
 import type { EventRow } from './events-table.ts';
@@ -87,18 +87,13 @@ export class EventStore {
     const expectedNumber = expected === 'any' ? -1 : expected === 'no_stream' ? 0 : expected;
     const ids = events.map((e) => e.id ?? randomUUID());
     const metaJson = JSON.stringify(metadata);
-    let rows: Array<Pick<EventRow, 'global_position' | 'stream_version' | 'transaction_id' | 'occurred_at' | 'hash'>>;
-    try {
-      rows = (
-        await sql<(typeof rows)[number]>`select * from ${sql.raw(fn)}(
-          ${tenantId}::uuid, ${stream.type}, ${stream.id}, ${expectedNumber},
-          ${ids}::uuid[], ${events.map((e) => e.type)}::text[], ${events.map((e) => e.schemaVersion ?? 1)}::int[],
-          ${events.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[], ${events.map(() => metaJson)}::jsonb[])`.execute(executor)
-      ).rows;
-    } catch (error) {
-      if (pgErrorCode(error) === PG_STREAM_CONFLICT) throw new ConcurrencyError(stream, expected);
-      throw error;
-    }
+    type Appended = Pick<EventRow, 'global_position' | 'stream_version' | 'transaction_id' | 'occurred_at' | 'hash'>;
+    const rows = (
+      await sql<Appended>`select * from ${sql.raw(fn)}(
+        ${tenantId}::uuid, ${stream.type}, ${stream.id}, ${expectedNumber},
+        ${ids}::uuid[], ${events.map((e) => e.type)}::text[], ${events.map((e) => e.schemaVersion ?? 1)}::int[],
+        ${events.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[], ${events.map(() => metaJson)}::jsonb[])`.execute(executor)
+    ).rows;
     // A refused append writes nothing and returns no rows (the stream was not at that version).
     if (rows.length !== events.length) throw new ConcurrencyError(stream, expected);
     const meta = JSON.parse(metaJson) as EventMetadata;

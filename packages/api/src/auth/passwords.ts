@@ -19,5 +19,5 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-/** Hash this once at start-up and verify against it when a user is unknown, so timing does not reveal which emails exist. */
+/** Verified against when a user is unknown, so a login takes one scrypt either way and timing does not reveal which emails exist. */
 export const DUMMY_PASSWORD_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';

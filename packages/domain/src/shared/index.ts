@@ -1,4 +1,3 @@
 export * from './errors.ts';
 export * from './clock.ts';
 export type { CommandContext } from './command.ts';
-export { isoOrNull, toIso } from './time.ts';

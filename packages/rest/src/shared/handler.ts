@@ -3,7 +3,7 @@ import type { Context as HonoContext } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { RestEnv } from './env.ts';
 
-export type Caller = ReturnType<typeof createCaller>;
+type Caller = ReturnType<typeof createCaller>;
 
 /**
  * How one documented surface shapes its answers. Faces differ in envelopes and casing, never in

@@ -38,8 +38,7 @@ type BoardQuery = z.infer<typeof input>;
  * The board: every stage in order with its count and value (of all its deals) and its first page
  * of cards. With stage_id and cursor, just the next page of that one column.
  */
-async function computeBoard(tx: Tx, tenantId: string, q: BoardQuery) {
-  const after = q.cursor ? decodeCursor(q.cursor) : null;
+async function computeBoard(tx: Tx, tenantId: string, q: BoardQuery, after: pipeline.deals.ColumnCursor | null) {
   const f = { ownerUserId: q.owner_user_id, minValue: q.min_value };
   const limit = q.per_stage;
   const allStages = await stages.listStages(tx, tenantId);
@@ -79,7 +78,7 @@ const boards = new TenantCache<Awaited<ReturnType<typeof computeBoard>>>();
 /** A board of thousands of deals costs two indexed queries, and an unchanged one a single probe. */
 export const kanban = readDeals.input(input).query(async ({ ctx, input: q }) => {
   if (q.cursor && !q.stage_id) throw new DomainError('invalid', 'cursor_needs_stage', 'a cursor pages one column: pass stage_id with it');
-  if (q.cursor) decodeCursor(q.cursor); // refuse a bad cursor before anything is cached or read
+  const after = q.cursor ? decodeCursor(q.cursor) : null; // a bad cursor is refused before anything is read
   const tenantId = ctx.principal.tenantId;
-  return runQuery(ctx, (tx) => boards.get(tx, ctx.services.store, tenantId, JSON.stringify(q), () => computeBoard(tx, tenantId, q)));
+  return runQuery(ctx, (tx) => boards.get(tx, ctx.services.store, tenantId, JSON.stringify(q), () => computeBoard(tx, tenantId, q, after)));
 });
