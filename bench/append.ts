@@ -31,6 +31,43 @@ export interface AppendPlan {
    * insert, commit). Separates the cost of the round trips from the cost of es_append itself.
    */
   rawInsertInTx(tenantId: string, data: string, metadata: string): Promise<void>;
+  /**
+   * The second baseline, the ceiling a grouped append can approach: the rows of every caller that
+   * arrives while a commit is in flight, gathered into one `unnest` INSERT (its own implicit
+   * transaction), up to GROUP_IN_FLIGHT of them committing at once.
+   */
+  rawGroupedInsert(rows: Array<[data: string, metadata: string]>): Promise<void>;
+}
+
+/** Grouped INSERTs committing at once (the measurement in issue 10 used 4). */
+export const GROUP_IN_FLIGHT = 4;
+
+/**
+ * Group commit in its plainest form, for the baseline: a call that finds a free slot starts a
+ * batch at once; calls that arrive while every slot is busy wait, and the next batch takes them all.
+ */
+export function grouped<T>(write: (items: T[]) => Promise<void>, inFlight = GROUP_IN_FLIGHT, maxItems = 256): (item: T) => Promise<void> {
+  let queue: Array<{ item: T; done: (e?: unknown) => void }> = [];
+  let busy = 0;
+  const pump = () => {
+    while (busy < inFlight && queue.length > 0) {
+      const batch = queue.slice(0, maxItems);
+      queue = queue.slice(batch.length);
+      busy++;
+      write(batch.map((b) => b.item)).then(
+        () => batch.forEach((b) => b.done()),
+        (e) => batch.forEach((b) => b.done(e ?? new Error('grouped insert failed'))),
+      ).finally(() => {
+        busy--;
+        pump();
+      });
+    }
+  };
+  return (item) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ item, done: (e) => (e ? reject(e) : resolve()) });
+      pump();
+    });
 }
 
 /**
@@ -38,13 +75,15 @@ export interface AppendPlan {
  * (one statement, its own transaction: what a caller with no inline projection uses), 'append_tx'
  * the same append inside inTenant (what a command does, before its projections), for information.
  */
-const SIDES = ['append', 'append_tx', 'raw', 'raw_tx'] as const;
+const SIDES = ['append', 'append_tx', 'raw', 'raw_grouped', 'raw_tx'] as const;
 type Side = (typeof SIDES)[number];
 
 export interface AppendFigures {
   append_per_s: number | null;
   raw_insert_per_s: number | null;
   append_vs_raw: number | null;
+  grouped_insert_per_s: number | null;
+  append_vs_grouped_insert: number | null;
   raw_tx_insert_per_s: number | null;
   append_in_tx_per_s: number | null;
   append_errors: number;
@@ -92,10 +131,12 @@ export async function measureAppend(h: DbHandle, plan: AppendPlan): Promise<Appe
     s.version = stored[0]!.streamVersion;
   };
   const metadataText = JSON.stringify(metadata);
+  const groupedInsert = grouped(plan.rawGroupedInsert);
   const sides: Record<Side, (w: number) => Promise<void>> = {
     append,
     append_tx: appendInTx,
     raw: async () => plan.rawInsert(JSON.stringify(payload(seq++)), metadataText),
+    raw_grouped: () => groupedInsert([JSON.stringify(payload(seq++)), metadataText]),
     raw_tx: async () => plan.rawInsertInTx(tenantId, JSON.stringify(payload(seq++)), metadataText),
   };
 
@@ -119,14 +160,17 @@ export async function measureAppend(h: DbHandle, plan: AppendPlan): Promise<Appe
     append_per_s: round(perS('append'), 0),
     raw_insert_per_s: round(perS('raw'), 0),
     append_vs_raw: ratio(perS('append'), perS('raw')),
+    grouped_insert_per_s: round(perS('raw_grouped'), 0),
+    append_vs_grouped_insert: ratio(perS('append'), perS('raw_grouped')),
     raw_tx_insert_per_s: round(perS('raw_tx'), 0),
     append_in_tx_per_s: round(perS('append_tx'), 0),
     append_errors: totals.append.errors + totals.append_tx.errors,
-    raw_insert_errors: totals.raw.errors + totals.raw_tx.errors,
+    raw_insert_errors: totals.raw.errors + totals.raw_tx.errors + totals.raw_grouped.errors,
   };
 }
 
 const INSERT_SQL = `insert into ${RAW_TABLE} (data, metadata) values ($1::jsonb, $2::jsonb)`;
+export const GROUPED_INSERT_SQL = `insert into ${RAW_TABLE} (data, metadata) select * from unnest($1::jsonb[], $2::jsonb[])`;
 
 export interface AppendTiming {
   warmMs: number;
@@ -147,6 +191,9 @@ export async function appendFigureOnPg(url: string, timing: AppendTiming): Promi
       ...timing,
       rawInsert: async (data, metadata) => {
         await pool.query(INSERT_SQL, [data, metadata]);
+      },
+      rawGroupedInsert: async (rows) => {
+        await pool.query(GROUPED_INSERT_SQL, [rows.map((r) => r[0]), rows.map((r) => r[1])]);
       },
       rawInsertInTx: async (tenantId, data, metadata) => {
         const client = await pool.connect();

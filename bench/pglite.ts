@@ -18,6 +18,10 @@ export async function appendFigureOnPglite(timing: AppendTiming): Promise<Append
       rawInsert: async (data, metadata) => {
         await sql`insert into ${sql.table(RAW_TABLE)} (data, metadata) values (${data}::jsonb, ${metadata}::jsonb)`.execute(h.db);
       },
+      rawGroupedInsert: async (rows) => {
+        await sql`insert into ${sql.table(RAW_TABLE)} (data, metadata)
+          select * from unnest(${rows.map((r) => r[0])}::jsonb[], ${rows.map((r) => r[1])}::jsonb[])`.execute(h.db);
+      },
       rawInsertInTx: async (tenantId, data, metadata) => {
         await inTenant(h.db, tenantId, (tx) =>
           sql`insert into ${sql.table(RAW_TABLE)} (data, metadata) values (${data}::jsonb, ${metadata}::jsonb)`.execute(tx),

@@ -4,7 +4,7 @@ import type { Machine } from './machine.ts';
 
 /** Every key the JSON always carries; a figure that could not be measured is null, never 0. */
 export const FIGURE_KEYS = [
-  'append_per_s', 'raw_insert_per_s', 'append_vs_raw',
+  'append_per_s', 'raw_insert_per_s', 'append_vs_raw', 'grouped_insert_per_s', 'append_vs_grouped_insert',
   'create_deal_rps', 'create_deal_p50_ms', 'create_deal_p99_ms', 'create_deal_errors',
   'move_deal_rps', 'move_deal_p50_ms', 'move_deal_p99_ms', 'move_deal_errors',
   'raw_http_insert_rps', 'raw_http_insert_p50_ms', 'raw_http_insert_p99_ms',
@@ -84,6 +84,7 @@ export function toTable(r: Report): string {
     rows.push([name, measured, baseline, value, m.target, m.met]);
   };
   add('Append, 1 event/call, 32 writers', `${n(f.append_per_s)}/s`, `${n(f.raw_insert_per_s)}/s plain INSERT`, n(f.append_vs_raw), 'append_vs_raw');
+  rows.push(['  the same, second baseline', '', `${n(f.grouped_insert_per_s)}/s grouped unnest INSERT`, n(f.append_vs_grouped_insert), '—', '—']);
   add('POST /v1/crm/deals, 50 conn', `${n(f.create_deal_rps)} rps, p50 ${n(f.create_deal_p50_ms)} / p99 ${n(f.create_deal_p99_ms)} ms`,
     `${n(f.raw_http_insert_rps)} rps bare Hono+INSERT`, n(f.create_vs_raw_http), 'create_vs_raw_http');
   add('PATCH /v1/crm/deals/:id/move, 50 conn', `${n(f.move_deal_rps)} rps, p50 ${n(f.move_deal_p50_ms)} / p99 ${n(f.move_deal_p99_ms)} ms`,

@@ -1,10 +1,10 @@
 import { type Db, inSystem, inTenant } from '@crm/db';
-import { identity, inlineProjections, systemClock, upcasters } from '@crm/domain';
+import { eventSchemas, identity, inlineProjections, systemClock, upcasters } from '@crm/domain';
 import { encodeCheckpoint, EventStore, rebuildProjections, START, decodeCheckpoint, verifyChains } from '@crm/eventstore';
 
 export class UsageError extends Error {}
 
-const store = new EventStore({ inlineProjections, upcasters });
+const store = new EventStore({ inlineProjections, upcasters, schemas: eventSchemas });
 
 async function tenantBySlug(db: Db, slug: string) {
   const t = await inSystem(db, (tx) => identity.findTenantBySlug(tx, slug));

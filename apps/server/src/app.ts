@@ -1,11 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { appRouter, createContext, type Services } from '@crm/api';
-import { buildOpenApi, restFaces, type RestEnv } from '@crm/rest';
-import { Scalar } from '@scalar/hono-api-reference';
+import { appRouter, createContext, LIMITS, type Services } from '@crm/api';
+import { buildOpenApi, faceOfPath, restFaces, restRoutes, type RestEnv } from '@crm/rest';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { type Context as HonoContext, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { mountDocs } from './docs.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The peer's address from the socket. X-Forwarded-For is not read: behind a proxy every client
+ * would otherwise be able to pick the address its failed logins count against.
+ */
+function clientIp(c: HonoContext<RestEnv>): string | null {
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null; // in-process requests (tests) have no socket
+  }
+}
 
 /**
  * The whole HTTP surface: tRPC at /trpc for internal clients, the documented REST faces, and JSON
@@ -19,6 +33,7 @@ export function createApp(services: Services): Hono<RestEnv> {
     const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
     c.set('requestId', requestId);
     c.set('services', services);
+    c.set('clientIp', clientIp(c));
     const started = performance.now();
     await next();
     c.header('x-request-id', requestId);
@@ -28,13 +43,29 @@ export function createApp(services: Services): Hono<RestEnv> {
     });
   });
 
+  // One body limit for every route and /trpc, checked while the body streams in: an oversized
+  // request is refused before it is buffered, however many arrive at once.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: LIMITS.bodyBytes,
+      onError: (c) => {
+        const body = faceOfPath(c.req.path).error({
+          code: 'payload_too_large', message: `the request body is larger than ${LIMITS.bodyBytes} bytes`, requestId: c.var.requestId,
+        });
+        return c.json(body as object, 413);
+      },
+    }),
+  );
+
   app.all('/trpc/*', (c) =>
     fetchRequestHandler({
       endpoint: '/trpc',
+      maxBatchSize: LIMITS.trpcBatch,
       req: c.req.raw,
       router: appRouter,
       createContext: () =>
-        createContext(services, { authorization: c.req.header('authorization'), requestId: c.var.requestId, source: 'trpc' }),
+        createContext(services, { authorization: c.req.header('authorization'), requestId: c.var.requestId, source: 'trpc', clientIp: c.var.clientIp }),
       onError: ({ error }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           services.log.error('trpc failed', { requestId: c.var.requestId, error: String(error.cause?.stack ?? error.stack) });
@@ -46,14 +77,15 @@ export function createApp(services: Services): Hono<RestEnv> {
   const faces = restFaces();
   app.route('/', faces);
 
-  // The description is read off the routes and the router once; /docs renders it.
-  const spec = buildOpenApi(faces, { version: services.version });
+  // The description is read off the route declarations once; /docs renders it.
+  const spec = buildOpenApi(restRoutes, { version: services.version });
   app.get('/openapi.json', (c) => c.json(spec));
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'CRM platform API' }));
+  mountDocs(app, { specUrl: '/openapi.json' });
 
-  app.notFound((c) =>
-    c.json({ code: 'route_not_found', message: `no route for ${c.req.method} ${c.req.path}`, request_id: c.var.requestId }, 404),
-  );
+  app.notFound((c) => {
+    const body = faceOfPath(c.req.path).error({ code: 'route_not_found', message: `no route for ${c.req.method} ${c.req.path}`, requestId: c.var.requestId });
+    return c.json(body as object, 404);
+  });
   app.onError((error, c) => {
     services.log.error('unhandled', { requestId: c.var.requestId, path: c.req.path, error: String(error.stack ?? error) });
     return c.json({ code: 'internal_error', message: 'internal error', request_id: c.var.requestId }, 500);

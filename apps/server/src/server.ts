@@ -29,7 +29,9 @@ export function startServer(services: Services, opts: { port: number; host?: str
         keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
         createContext: ({ req, info: conn }) => {
           const token = (conn.connectionParams as { token?: string } | null)?.token;
-          return createContext(services, { authorization: token ? `Bearer ${token}` : req.headers.authorization, source: 'trpc' });
+          return createContext(services, {
+            authorization: token ? `Bearer ${token}` : req.headers.authorization, source: 'trpc', clientIp: req.socket.remoteAddress ?? null,
+          });
         },
       });
       server.on('upgrade', (req, socket, head) => {

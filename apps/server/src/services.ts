@@ -1,13 +1,13 @@
 import type { Logger, Services } from '@crm/api';
 import type { DbHandle } from '@crm/db';
-import { inlineProjections, systemClock, upcasters, type Clock } from '@crm/domain';
+import { eventSchemas, inlineProjections, systemClock, upcasters, type Clock } from '@crm/domain';
 import { EventStore } from '@crm/eventstore';
 
 export function buildServices(handle: DbHandle, opts: { jwtSecret: string; log: Logger; clock?: Clock }): Services {
   return {
     db: handle.db,
     dbKind: handle.kind,
-    store: new EventStore({ inlineProjections, upcasters }),
+    store: new EventStore({ inlineProjections, upcasters, schemas: eventSchemas }),
     // A clock object per app, so a test that moves time moves only its own app's.
     clock: opts.clock ?? { now: () => systemClock.now() },
     jwtSecret: opts.jwtSecret,

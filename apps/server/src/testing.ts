@@ -4,7 +4,9 @@ import { createClient } from '@crm/client';
 import { inSystem, inTenant } from '@crm/db';
 import { openTestDb } from '@crm/db/testing';
 import { type Clock, identity } from '@crm/domain';
+import { restRoutes } from '@crm/rest';
 import { sql } from 'kysely';
+import { conformanceProblems, routeFor } from './conformance.ts';
 import { createApp } from './app.ts';
 import { startServer } from './server.ts';
 import { buildServices } from './services.ts';
@@ -59,6 +61,12 @@ export async function startTestApp(options: { isolated?: boolean; clock?: Clock 
     } catch {
       body = undefined;
     }
+    // Response conformance, for every test at once: a 2xx of a declared route must match its schema.
+    const route = res.status < 300 ? routeFor(restRoutes, method, path) : undefined;
+    if (route) {
+      const problems = conformanceProblems(route, res.status, body);
+      if (problems.length > 0) throw new Error(`response does not conform to its declaration:\n${problems.join('\n')}`);
+    }
     return { status: res.status, body, text, headers: res.headers };
   }
 
@@ -105,7 +113,7 @@ export async function startTestApp(options: { isolated?: boolean; clock?: Clock 
       ),
     );
     const now = Math.floor(Date.now() / 1000);
-    const token = signJwt({ sub: String(userId), tid: tenant.tenantId, role, typ: 'access', iat: now, exp: now + 3600 }, services.jwtSecret);
+    const token = await signJwt({ sub: String(userId), tid: tenant.tenantId, role, typ: 'access', iat: now, exp: now + 3600 }, services.jwtSecret);
     return { userId, email, token };
   }
 

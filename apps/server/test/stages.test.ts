@@ -121,9 +121,9 @@ describe('pipeline stages (document 000)', () => {
     expect(mixed.status).toBe(400);
 
     const client = t.client(a.token);
-    await expect(client.pipeline.stages.get.query({ stage_id: bStage.id })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
-    await expect(client.pipeline.stages.update.mutate({ stage_id: bStage.id, name: 'x' })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
-    await expect(client.pipeline.stages.delete.mutate({ stage_id: bStage.id })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
+    await expect(client.pipeline.stages.get.query({ stageId: bStage.id })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
+    await expect(client.pipeline.stages.update.mutate({ stageId: bStage.id, name: 'x' })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
+    await expect(client.pipeline.stages.delete.mutate({ stageId: bStage.id })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
     expect(await t.eventCount(b.tenantId)).toBe(before);
     expect((await t.request('GET', `/v1/crm/stages/${bStage.id}`, { token: b.token })).body.name).toBe(bStage.name);
   });
@@ -141,7 +141,7 @@ describe('pipeline stages (document 000)', () => {
   it('lets a viewer read the pipeline but not change it', async () => {
     const a = await t.registerTenant();
     const now = Math.floor(Date.now() / 1000);
-    const viewer = signJwt({ sub: String(a.userId), tid: a.tenantId, role: 'viewer', typ: 'access', iat: now, exp: now + 60 }, t.services.jwtSecret);
+    const viewer = await signJwt({ sub: String(a.userId), tid: a.tenantId, role: 'viewer', typ: 'access', iat: now, exp: now + 60 }, t.services.jwtSecret);
     expect((await t.request('GET', '/v1/crm/stages', { token: viewer })).status).toBe(200);
     const res = await t.request('POST', '/v1/crm/stages', { token: viewer, body: { name: 'Nope' } });
     expect(res.status).toBe(403);

@@ -8,14 +8,16 @@ export interface Context {
   requestId: string;
   source: 'rest' | 'trpc' | 'cli' | 'system';
   principal: Principal | null;
+  /** The caller's network address, for per-address limits (login throttling); null when unknown. */
+  clientIp: string | null;
   /** Why a presented credential was refused; a public procedure ignores it, an authed one reports it. */
   authError: DomainError | null;
 }
 
 export async function createContext(
   services: Services,
-  opts: { authorization?: string | null; requestId?: string; source: Context['source'] },
+  opts: { authorization?: string | null; requestId?: string; source: Context['source']; clientIp?: string | null },
 ): Promise<Context> {
   const { principal, error } = await resolvePrincipal(services, opts.authorization);
-  return { services, requestId: opts.requestId ?? randomUUID(), source: opts.source, principal, authError: error };
+  return { services, requestId: opts.requestId ?? randomUUID(), source: opts.source, principal, authError: error, clientIp: opts.clientIp ?? null };
 }

@@ -21,12 +21,14 @@ const KIND: Record<ErrorKind, { status: number; trpc: TRPC_ERROR_CODE_KEY }> = {
   conflict: { status: 409, trpc: 'CONFLICT' },
   precondition_failed: { status: 412, trpc: 'PRECONDITION_FAILED' },
   rate_limited: { status: 429, trpc: 'TOO_MANY_REQUESTS' },
+  payload_too_large: { status: 413, trpc: 'PAYLOAD_TOO_LARGE' },
+  unsupported_media_type: { status: 415, trpc: 'UNSUPPORTED_MEDIA_TYPE' },
 };
 
 const STATUS_OF_TRPC: Partial<Record<TRPC_ERROR_CODE_KEY, number>> = {
   PARSE_ERROR: 400, BAD_REQUEST: 400, UNAUTHORIZED: 401, PAYMENT_REQUIRED: 402, FORBIDDEN: 403, NOT_FOUND: 404,
   METHOD_NOT_SUPPORTED: 405, CONFLICT: 409, PRECONDITION_FAILED: 412, PAYLOAD_TOO_LARGE: 413,
-  UNPROCESSABLE_CONTENT: 422, TOO_MANY_REQUESTS: 429, NOT_IMPLEMENTED: 501,
+  UNPROCESSABLE_CONTENT: 422, UNSUPPORTED_MEDIA_TYPE: 415, TOO_MANY_REQUESTS: 429, NOT_IMPLEMENTED: 501,
 };
 
 function describeCause(error: unknown): ErrorDescription | null {
@@ -45,6 +47,11 @@ function describeCause(error: unknown): ErrorDescription | null {
       message: issues.map((i) => `${path(i) || 'body'}: ${i.message}`).join('; '),
       details: issues.map((i) => ({ path: path(i), message: i.message })),
     };
+  }
+  // Text PostgreSQL cannot store (a NUL byte, an invalid sequence): the client's input, never a 500.
+  // Schemas refuse it first; this is the wall behind them.
+  if (pgErrorCode(error) === '22021' || pgErrorCode(error) === '22P05') {
+    return { status: 400, code: 'invalid_text', message: 'text must not contain NUL bytes or unpaired surrogates' };
   }
   if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
     return { status: 409, code: 'already_exists', message: 'a record with the same unique value already exists' };

@@ -1,4 +1,4 @@
-export { appRouter, createCaller, type AppRouter } from './router.ts';
+export { appRouter, createCaller, invoke, invokeStream, type AppRouter, type Caller } from './router.ts';
 export { createContext, type Context } from './context.ts';
 export { describeError, type ErrorDescription } from './errors.ts';
 export type { Services, Logger } from './services.ts';
@@ -7,3 +7,7 @@ export type { Principal } from './auth/principal.ts';
 export { forgetPlan } from './plan.ts';
 export { runCommand, runQuery, metadataOf } from './unit-of-work.ts';
 export { signJwt, verifyJwt } from './auth/jwt.ts';
+export { checkAccess } from './trpc.ts';
+export * as contracts from './contracts/index.ts';
+export { isStorableText, type Access, type AnyContract, type Contract } from './contracts/shared.ts';
+export { LIMITS } from './limits.ts';

@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import type { Context } from './context.ts';
+import type { AnyContract } from './contracts/shared.ts';
 import { apiKeysRouter, authRouter, healthRouter, tenantsRouter } from './routers/identity.ts';
 import { pipelineRouter } from './routers/pipeline/index.ts';
 import { createCallerFactory, router } from './trpc.ts';
@@ -13,3 +16,23 @@ export const appRouter = router({
 
 export type AppRouter = typeof appRouter;
 export const createCaller = createCallerFactory(appRouter);
+export type Caller = ReturnType<typeof createCaller>;
+
+/**
+ * Calls the procedure that implements a contract, as the caller the context describes. The REST
+ * faces call the router only through here, so the contract a route declares is the one it runs.
+ */
+export async function invoke<C extends AnyContract>(ctx: Context, contract: C, input: z.input<C['input']>): Promise<z.output<C['output']>> {
+  let target: unknown = createCaller(ctx);
+  for (const key of contract.path.split('.')) target = (target as Record<string, unknown>)[key];
+  if (typeof target !== 'function') throw new Error(`no procedure implements ${contract.path}`);
+  // The procedure at contract.path was built from this contract (a test checks every one).
+  return (await target(input)) as z.output<C['output']>;
+}
+
+/** Calls a streaming procedure (a CSV export): its chunks, pulled as the response is written. */
+export async function invokeStream<C extends AnyContract>(ctx: Context, contract: C, input: z.input<C['input']>): Promise<AsyncIterable<z.output<C['output']>>> {
+  const out: unknown = await invoke(ctx, contract, input);
+  if (out === null || typeof out !== 'object' || !(Symbol.asyncIterator in out)) throw new Error(`${contract.path} does not stream`);
+  return out as AsyncIterable<z.output<C['output']>>;
+}

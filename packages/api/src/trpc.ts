@@ -1,18 +1,35 @@
 import { DomainError, identity } from '@crm/domain';
-import { initTRPC, TRPCError } from '@trpc/server';
+import {
+  initTRPC,
+  type TRPCMutationProcedure,
+  type TRPCQueryProcedure,
+  type TRPCSubscriptionProcedure,
+  type TrackedEnvelope,
+  TRPCError,
+} from '@trpc/server';
 import superjson from 'superjson';
+import type { z } from 'zod';
 import type { Context } from './context.ts';
+import type { Access, AuthedContract, PublicContract } from './contracts/shared.ts';
 import { describeError, toTRPCError } from './errors.ts';
 import { planOf } from './plan.ts';
 
-const t = initTRPC.context<Context>().create({
-  transformer: superjson,
-  isDev: false,
-  errorFormatter({ shape, error }) {
-    const d = describeError(error);
-    return { ...shape, message: d.message, data: { ...shape.data, stack: undefined, appCode: d.code, details: d.details } };
-  },
-});
+export interface Meta {
+  /** The contract a procedure implements: its access rule is read from here by REST and tests. */
+  contract?: { path: string; access: Access };
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const d = describeError(error);
+      return { ...shape, message: d.message, data: { ...shape.data, stack: undefined, appCode: d.code, details: d.details } };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -29,38 +46,111 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(mapErrors);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.principal) {
-    throw toTRPCError(ctx.authError ?? new DomainError('unauthorized', 'authentication_required', 'send Authorization: Bearer <access token or cdb_ API key>'));
-  }
-  return next({ ctx: { ...ctx, principal: ctx.principal } });
-});
-
 export type AuthedContext = Context & { principal: NonNullable<Context['principal']> };
 
-export function requirePermission(permission: identity.Permission) {
-  return t.middleware(({ ctx, next }) => {
-    if (!ctx.principal?.permissions.has(permission)) {
-      throw toTRPCError(new DomainError('forbidden', 'permission_denied', `your role (${ctx.principal?.role}) lacks ${permission}`, { permission }));
+/**
+ * The one access rule, in the order a client meets it: who you are (401), what your role may do
+ * (403), what your plan includes (402). REST asks it before it validates a request, so a caller
+ * without access learns nothing about the request's shape; the procedure asks it again, so no
+ * face can skip it.
+ */
+export async function checkAccess(ctx: Context, access: Access): Promise<void> {
+  if (access.public) return;
+  if (!ctx.principal) {
+    throw ctx.authError ?? new DomainError('unauthorized', 'authentication_required', 'send Authorization: Bearer <access token or cdb_ API key>');
+  }
+  if (!ctx.principal.permissions.has(access.permission)) {
+    throw new DomainError('forbidden', 'permission_denied', `your role (${ctx.principal.role}) lacks ${access.permission}`, { permission: access.permission });
+  }
+  if (access.plan) {
+    const plan = await planOf(ctx.services, ctx.principal.tenantId);
+    if (!identity.planAtLeast(plan, access.plan)) {
+      throw new DomainError('payment_required', 'plan_upgrade_required', `this feature needs the ${access.plan} plan or higher; the tenant is on ${plan}`, {
+        plan,
+        required_plan: access.plan,
+      });
     }
-    return next();
+  }
+}
+
+/** Checks the contract's access and hands on a context whose principal is known. */
+function authorized(access: Access) {
+  return publicProcedure.use(async ({ ctx, next }) => {
+    try {
+      await checkAccess(ctx, access);
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+    return next({ ctx: { ...ctx, principal: ctx.principal! } });
   });
 }
 
-/** "Pro+" gating: the plan is held on the tenant, so a trial that ends or a plan change applies at once. */
-export function requirePlan(needed: identity.Plan) {
-  return t.middleware(async ({ ctx, next }) => {
-    if (!ctx.principal) return next();
-    const plan = await planOf(ctx.services, ctx.principal.tenantId);
-    if (!identity.planAtLeast(plan, needed)) {
-      throw toTRPCError(
-        new DomainError('payment_required', 'plan_upgrade_required', `this feature needs the ${needed} plan or higher; the tenant is on ${plan}`, {
-          plan, required_plan: needed,
-        }),
-      );
-    }
-    return next();
-  });
+/**
+ * tRPC has parsed the input with the contract's schema; with the contract generic, TypeScript cannot
+ * follow its inference through, so the parsed type is restated here once.
+ */
+const parsed = <C extends PublicContract | AuthedContract>(input: unknown) => input as z.output<C['input']>;
+
+type Resolver<C extends PublicContract | AuthedContract, Ctx> = (opts: {
+  ctx: Ctx;
+  input: z.output<C['input']>;
+  signal: AbortSignal | undefined;
+}) => Promise<z.output<C['output']>>;
+
+type ErrorShape = (typeof t)['_config']['$types']['errorShape'];
+type Def<C extends PublicContract | AuthedContract, Output> = { input: z.input<C['input']>; output: Output; meta: Meta; errorShape: ErrorShape };
+export type QueryOf<C extends PublicContract | AuthedContract> = TRPCQueryProcedure<Def<C, z.output<C['output']>>>;
+export type MutationOf<C extends PublicContract | AuthedContract> = TRPCMutationProcedure<Def<C, z.output<C['output']>>>;
+
+/*
+ * Procedures are built from their contract: its access rule, its input schema, and a resolver
+ * typed to return its result. Results are not parsed again at run time (the types hold them, and
+ * the REST conformance tests check every answer against the schema).
+ *
+ * Each builder states its procedure's type from the contract: tRPC's own inference cannot see
+ * through a generic contract and would leave the input `unknown` for every client.
+ */
+
+export function query<C extends AuthedContract>(c: C, resolve: Resolver<C, AuthedContext>): QueryOf<C> {
+  const built = authorized(c.access).meta({ contract: c }).input(c.input).query(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
+  return built as unknown as QueryOf<C>;
+}
+
+export function mutation<C extends AuthedContract>(c: C, resolve: Resolver<C, AuthedContext>): MutationOf<C> {
+  const built = authorized(c.access).meta({ contract: c }).input(c.input).mutation(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
+  return built as unknown as MutationOf<C>;
+}
+
+export function publicQuery<C extends PublicContract>(c: C, resolve: Resolver<C, Context>): QueryOf<C> {
+  const built = publicProcedure.meta({ contract: c }).input(c.input).query(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
+  return built as unknown as QueryOf<C>;
+}
+
+export function publicMutation<C extends PublicContract>(c: C, resolve: Resolver<C, Context>): MutationOf<C> {
+  const built = publicProcedure.meta({ contract: c }).input(c.input).mutation(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
+  return built as unknown as MutationOf<C>;
+}
+
+/** A query whose result is streamed: each yielded chunk has the contract's output shape. */
+export function streamQuery<C extends AuthedContract>(
+  c: C,
+  resolve: (opts: { ctx: AuthedContext; input: z.output<C['input']> }) => AsyncGenerator<z.output<C['output']>, void, unknown>,
+): TRPCQueryProcedure<Def<C, AsyncIterable<z.output<C['output']>, void, unknown>>> {
+  const built = authorized(c.access).meta({ contract: c }).input(c.input).query(({ ctx, input }) => resolve({ ctx, input: parsed<C>(input) }));
+  return built as unknown as TRPCQueryProcedure<Def<C, AsyncIterable<z.output<C['output']>, void, unknown>>>;
+}
+
+/** A live feed: each message is tracked by the id a client resumes from. */
+export function subscription<C extends AuthedContract>(
+  c: C,
+  resolve: (opts: { ctx: AuthedContext; input: z.output<C['input']>; signal: AbortSignal | undefined }) => AsyncGenerator<
+    TrackedEnvelope<z.output<C['output']>>,
+    void,
+    unknown
+  >,
+): TRPCSubscriptionProcedure<Def<C, AsyncIterable<{ id: string; data: z.output<C['output']> }, void, unknown>>> {
+  const built = authorized(c.access).meta({ contract: c }).input(c.input).subscription(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
+  return built as unknown as TRPCSubscriptionProcedure<Def<C, AsyncIterable<{ id: string; data: z.output<C['output']> }, void, unknown>>>;
 }
 
 export { TRPCError };

@@ -1,4 +1,4 @@
-import { inTenant, pgErrorCode, type Tx } from '@crm/db';
+import { type Db, GroupAbortedError, inTenant, pgErrorCode, type TenantGroupOptions, TenantGroups, type Tx } from '@crm/db';
 import type { CommandContext } from '@crm/domain';
 import { ConcurrencyError, type EventMetadata, type StoredEvent } from '@crm/eventstore';
 import type { Context } from './context.ts';
@@ -24,6 +24,30 @@ function isTransient(error: unknown): boolean {
   return code === '40001' || code === '40P01'; // serialization failure, deadlock detected
 }
 
+/**
+ * Group commit for commands: commands arriving while others are in flight share a transaction
+ * (a savepoint each) and one COMMIT; see TenantGroups. On by default; CRM_GROUP_COMMIT=off sends
+ * every command in a transaction of its own, CRM_GROUP_COMMIT_LANES sets how many group
+ * transactions may be open at once (default 8; keep it below the pool size, which reads share).
+ */
+let groupOptions: TenantGroupOptions | false = /^(off|false|0|no)$/i.test(process.env.CRM_GROUP_COMMIT ?? '')
+  ? false
+  : { lanes: Number(process.env.CRM_GROUP_COMMIT_LANES) || 8 };
+let groups = new WeakMap<Db, TenantGroups>();
+
+/** Changes how commands are grouped (tests, tools); `false` gives each its own transaction. */
+export function configureCommandGroups(options: TenantGroupOptions | false): void {
+  groupOptions = options;
+  groups = new WeakMap();
+}
+
+function inCommandTransaction<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (groupOptions === false) return inTenant(db, tenantId, fn);
+  let g = groups.get(db);
+  if (!g) groups.set(db, (g = new TenantGroups(db, groupOptions)));
+  return g.run(tenantId, fn);
+}
+
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
 
 /**
@@ -32,6 +56,12 @@ const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.rando
  * queue; when another writer still got to a stream first (or pg reports a deadlock), the whole
  * command is decided again on fresh state. A client that pinned a version (If-Match) gets the
  * version_conflict from decide instead, which is not retried.
+ *
+ * With group commit (the default), commands that arrive while others are running share a
+ * transaction, each in a savepoint of its own with its own tenant setting: a command that fails
+ * is rolled back alone, and one that succeeds is answered only after the shared COMMIT. Row locks
+ * a command takes are held until that COMMIT; if commands of two groups lock the same rows in
+ * opposite orders, pg reports a deadlock and the command it picks is decided again, as above.
  */
 export async function runCommand<T>(
   ctx: AuthedContext | (Context & { tenantId: string }),
@@ -43,7 +73,7 @@ export async function runCommand<T>(
   for (let attempt = 1; ; attempt++) {
     const appended: StoredEvent[] = [];
     try {
-      const result = await inTenant(db, tenantId, (tx) =>
+      const result = await inCommandTransaction(db, tenantId, (tx) =>
         fn({
           tx, tenantId, clock, metadata: metadataOf(ctx),
           userId: ctx.principal?.userId ?? null,
@@ -53,6 +83,8 @@ export async function runCommand<T>(
       store.notifyCommitted(appended);
       return result;
     } catch (error) {
+      // A group transaction that failed before committing wrote nothing: the command runs again.
+      if (error instanceof GroupAbortedError && attempt < MAX_ATTEMPTS) continue;
       if (!isTransient(error) || options.retry === false || attempt >= MAX_ATTEMPTS) throw error;
       await backoff(attempt);
     }

@@ -16,6 +16,12 @@ export interface DbOptions {
   poolSize?: number | undefined;
   /** Seconds an idle-in-transaction session may hold back async readers before pg ends it. */
   idleInTransactionTimeoutS?: number | undefined;
+  /**
+   * pg only: send parameterised statements as named prepared statements, parsed once per
+   * connection. Default on; off with `false` or DB_PREPARED_STATEMENTS=off, for a pooler that hands
+   * a session's statements to other server connections (PgBouncer 1.18 in transaction mode).
+   */
+  preparedStatements?: boolean | undefined;
 }
 
 export interface DbHandle {
@@ -47,6 +53,8 @@ async function openPg(options: DbOptions): Promise<DbHandle> {
   });
   // A pool error on an idle client (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  const prepared = options.preparedStatements ?? !/^(off|false|0|no)$/i.test(process.env.DB_PREPARED_STATEMENTS ?? '');
+  if (prepared) pool.on('connect', prepareStatements);
   const owner = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrateToLatest(owner);
   // Every connection made from now on drops to the app role before its first query.
@@ -57,6 +65,33 @@ async function openPg(options: DbOptions): Promise<DbHandle> {
   await drainIdle(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'pg', pool, close: () => db.destroy() };
+}
+
+/** Statement text -> name, shared by every connection; each connection parses a name once. */
+const statementNames = new Map<string, string>();
+const MAX_NAMED_STATEMENTS = 2000;
+const MAX_NAMED_TEXT = 16_000;
+
+/**
+ * Makes a client send every parameterised query (what Kysely sends: text plus values) as a named
+ * prepared statement: the first run on a connection parses it, later runs only bind and execute,
+ * which saves PostgreSQL parsing and analysing the text again for each of a command's statements.
+ * Texts without values go unnamed (they may hold several statements: `begin; select set_config`),
+ * and past MAX_NAMED_STATEMENTS distinct texts the rest do too, so memory stays bounded.
+ */
+function prepareStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && config.length <= MAX_NAMED_TEXT) {
+      let name = statementNames.get(config);
+      if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+        name = `crm_${statementNames.size + 1}`;
+        statementNames.set(config, name);
+      }
+      if (name !== undefined) return query({ name, text: config, values }, callback);
+    }
+    return query(config, values, callback);
+  };
 }
 
 async function drainIdle(pool: pg.Pool): Promise<void> {

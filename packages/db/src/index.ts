@@ -5,3 +5,4 @@ export { APP_ROLE, SYSTEM_ROLE } from './roles.ts';
 export { migrations, migrateToLatest } from './migrations/index.ts';
 export { PGliteDialect } from './pglite-dialect/index.ts';
 export * from './errors.ts';
+export { TenantGroups, type TenantGroupOptions, GroupAbortedError } from './group.ts';

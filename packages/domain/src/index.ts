@@ -1,7 +1,9 @@
 import type { Projection, Upcasters } from '@crm/eventstore';
-import { identityProjections } from './identity/index.ts';
+import { identityEventSchemas, identityProjections } from './identity/index.ts';
+import { dealEventSchemas } from './pipeline/deals/events.ts';
 import { dealProjections, stagesProjection } from './pipeline/index.ts';
-import { personsProjection } from './people/index.ts';
+import { stageEventSchemas } from './pipeline/stages/events.ts';
+import { personEventSchemas, personsProjection } from './people/index.ts';
 
 export * from './shared/index.ts';
 export * as identity from './identity/index.ts';
@@ -10,6 +12,12 @@ export * as people from './people/index.ts';
 
 /** Every read model kept inside the append's transaction, in the order they run. */
 export const inlineProjections: Projection[] = [...identityProjections, stagesProjection, personsProjection, ...dealProjections];
+
+/**
+ * Every event type the app appends, with the zod schema its data must match: the EventStore is
+ * built with it and parses each event at append. The modules' types are disjoint (a test checks).
+ */
+export const eventSchemas = { ...identityEventSchemas, ...stageEventSchemas, ...personEventSchemas, ...dealEventSchemas } as const;
 
 /** Old event shapes to current ones, per event type and schema version. None yet. */
 export const upcasters: Upcasters = {};

@@ -3,14 +3,31 @@ import { type Db, type Executor, inTenant, type Tx } from '@crm/db';
 import { sql } from 'kysely';
 import { ConcurrencyError } from './errors.ts';
 import type { EventRow } from './events-table.ts';
+import { AppendGroups, type GroupCommitOptions } from './group-commit.ts';
 import { handledBy, type Projection } from './projection.ts';
+import { type EventSchemas, parseEvents } from './schemas.ts';
 import { toStoredEvent, type Upcasters } from './upcast.ts';
 import type { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent, StreamRef } from './types.ts';
 
 export interface EventStoreOptions {
   /** Run inside every append's transaction: read-your-writes for the models commands read back. */
   inlineProjections?: Projection[];
+  /**
+   * Upcasters must return the current shape (what the type's schema says): events are parsed
+   * when appended, not when read, so a replay of a million events pays no validation.
+   */
   upcasters?: Upcasters;
+  /**
+   * Event type -> schema. When given, append and appendNow parse every event's data before any
+   * SQL runs and store the parsed output; an unknown type or a failed parse throws EventSchemaError
+   * and writes nothing. Without it, events are stored as given (ad-hoc types in tests).
+   */
+  schemas?: EventSchemas;
+  /**
+   * appendNow gathers appends that arrive while others are committing into one statement and one
+   * commit (see group-commit.ts). `false` sends every append on its own.
+   */
+  groupCommit?: GroupCommitOptions | false;
 }
 
 export interface ReadAllOptions {
@@ -31,11 +48,16 @@ type AppendListener = (events: StoredEvent[]) => void;
 export class EventStore {
   readonly projections: Projection[];
   readonly upcasters: Upcasters;
+  readonly schemas: EventSchemas | undefined;
   private readonly listeners = new Set<AppendListener>();
+  private readonly groupCommit: GroupCommitOptions | false;
+  private readonly groups = new WeakMap<Db, AppendGroups>();
 
   constructor(options: EventStoreOptions = {}) {
+    this.groupCommit = options.groupCommit ?? {};
     this.projections = options.inlineProjections ?? [];
     this.upcasters = options.upcasters ?? {};
+    this.schemas = options.schemas;
   }
 
   async append(
@@ -46,6 +68,7 @@ export class EventStore {
     events: NewEvent[],
     metadata: EventMetadata,
   ): Promise<StoredEvent[]> {
+    events = parseEvents(this.schemas, events);
     const stored = await this.write(tx, 'es_append', tenantId, stream, expected, events, metadata);
     for (const projection of this.projections) {
       const mine = handledBy(projection, stored);
@@ -66,12 +89,23 @@ export class EventStore {
     events: NewEvent[],
     metadata: EventMetadata,
   ): Promise<StoredEvent[]> {
+    // Parsed before anything else; the inline-projection path below parses again in append()
+    // (a no-op on parsed data, and cheap next to the transaction it opens).
+    events = parseEvents(this.schemas, events);
     if (this.projections.some((p) => events.some((e) => p.handles.includes(e.type)))) {
       return inTenant(db, tenantId, (tx) => this.append(tx, tenantId, stream, expected, events, metadata));
     }
-    const stored = await this.write(db, 'es_append_as', tenantId, stream, expected, events, metadata);
+    const stored = await this.groupFor(db).submit({ tenantId, stream, expected, events, metadata });
     this.notifyCommitted(stored);
     return stored;
+  }
+
+  private groupFor(db: Db): { submit: AppendGroups['submit'] } {
+    const single: AppendGroups['submit'] = (p) => this.write(db, 'es_append_as', p.tenantId, p.stream, p.expected, p.events, p.metadata);
+    if (this.groupCommit === false) return { submit: single };
+    let groups = this.groups.get(db);
+    if (!groups) this.groups.set(db, (groups = new AppendGroups(db, single, this.groupCommit)));
+    return groups;
   }
 
   private async write(

@@ -22,7 +22,12 @@ export interface EventMetadata {
   [key: string]: unknown;
 }
 
-export interface StoredEvent<Type extends string = string, Data = any> {
+/**
+ * An event as read back. Data is unknown unless the caller knows the type: domain code narrows
+ * by `type` to a union of its own events (whose data the store parsed at append) instead of
+ * reading untyped fields.
+ */
+export interface StoredEvent<Type extends string = string, Data = unknown> {
   globalPosition: string;
   eventId: string;
   tenantId: string;

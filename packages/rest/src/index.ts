@@ -1,15 +1,24 @@
 import { Hono } from 'hono';
-import { apiV1 } from './api-v1/index.ts';
+import { authRoutes } from './api-v1/auth.ts';
+import { tenantRoutes } from './api-v1/tenants.ts';
 import type { RestEnv } from './shared/env.ts';
-import { v1Crm } from './v1-crm/index.ts';
+import { mount } from './shared/mount.ts';
+import type { DeclaredRoute } from './shared/route.ts';
+import { dealRoutes } from './v1-crm/deals.ts';
+import { stageRoutes } from './v1-crm/stages.ts';
 
 export type { RestEnv } from './shared/env.ts';
-export { errorResponse, type Face } from './shared/handler.ts';
-export { apiV1Face } from './api-v1/face.ts';
-export { v1Face } from './v1-crm/face.ts';
+export { errorResponse } from './shared/mount.ts';
+export { apiV1Face, faceOfPath, v1Face, type Face } from './shared/face.ts';
+export type { DeclaredRoute } from './shared/route.ts';
 export { buildOpenApi } from './openapi/index.ts';
 
-/** Every documented REST surface, mounted at its own prefix. */
-export function restFaces(): Hono<RestEnv> {
-  return new Hono<RestEnv>().route('/api/v1', apiV1).route('/v1/crm', v1Crm);
+/** Every documented REST route, each declared once. */
+export const restRoutes: readonly DeclaredRoute[] = [...tenantRoutes, ...authRoutes, ...stageRoutes, ...dealRoutes];
+
+/** Every documented REST surface, mounted from its declarations. */
+export function restFaces(routes: readonly DeclaredRoute[] = restRoutes): Hono<RestEnv> {
+  const app = new Hono<RestEnv>();
+  mount(app, routes);
+  return app;
 }

@@ -1,6 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
 
-/** HS256 JWTs: the server is both issuer and audience, so a shared secret is enough. */
+/**
+ * Access tokens: HS256 JWTs signed and checked by `jose`. The server is both issuer and audience,
+ * so a shared secret is enough; the issuer and audience claims still pin a token to this service,
+ * so a token minted by another system that happens to share the secret is refused.
+ */
 export interface AccessClaims {
   sub: string;
   tid: string;
@@ -10,25 +14,60 @@ export interface AccessClaims {
   exp: number;
 }
 
-const b64 = (x: string | Buffer) => Buffer.from(x).toString('base64url');
-const HEADER = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+export const JWT_ISSUER = 'crm-platform';
+export const JWT_AUDIENCE = 'crm-platform';
+const ALG = 'HS256';
 
-export function signJwt(claims: object, secret: string): string {
-  const body = `${HEADER}.${b64(JSON.stringify(claims))}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+// HS256 over a 32-byte HMAC: three base64url parts, no padding; the signature exactly 43 characters.
+const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;
+
+const keys = new Map<string, Uint8Array>();
+function keyOf(secret: string): Uint8Array {
+  let key = keys.get(secret);
+  if (!key) {
+    key = new TextEncoder().encode(secret);
+    if (keys.size > 16) keys.clear();
+    keys.set(secret, key);
+  }
+  return key;
 }
 
-/** The claims if the signature holds and the token has not expired; otherwise null. */
-export function verifyJwt(token: string, secret: string, nowS = Math.floor(Date.now() / 1000)): AccessClaims | null {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== HEADER) return null;
-  const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
-  const given = Buffer.from(parts[2]!, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+export async function signJwt(claims: AccessClaims, secret: string): Promise<string> {
+  const { sub, tid, role, typ, iat, exp } = claims;
+  return new SignJWT({ tid, role, typ })
+    .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer(JWT_ISSUER)
+    .setAudience(JWT_AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(keyOf(secret));
+}
+
+/**
+ * The claims if the token is a well-formed HS256 access token of this service, signed with this
+ * secret and not expired at `nowS`; otherwise null. Anything else (junk appended to any part,
+ * another algorithm, `alg: none`, another issuer or audience, a refresh or other token type) is refused.
+ */
+export async function verifyJwt(token: string, secret: string, nowS = Math.floor(Date.now() / 1000)): Promise<AccessClaims | null> {
+  // Strict shape first: base64url decoders forgive padding and stray characters, a token must not.
+  if (!COMPACT.test(token)) return null;
+  const signature = token.slice(token.lastIndexOf('.') + 1);
+  // The last character of 43 carries 2 unused bits: only the canonical spelling of the MAC is accepted.
+  if (Buffer.from(signature, 'base64url').toString('base64url') !== signature) return null;
   try {
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as AccessClaims;
-    if (claims.typ !== 'access' || typeof claims.exp !== 'number' || claims.exp <= nowS) return null;
-    return claims;
+    const { payload } = await jwtVerify(token, keyOf(secret), {
+      algorithms: [ALG],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      typ: 'JWT',
+      currentDate: new Date(nowS * 1000),
+      requiredClaims: ['sub', 'iat', 'exp'],
+    });
+    const { sub, tid, role, typ, iat, exp } = payload as Record<string, unknown>;
+    if (typ !== 'access' || typeof sub !== 'string' || typeof tid !== 'string' || typeof role !== 'string') return null;
+    if (typeof iat !== 'number' || typeof exp !== 'number' || exp <= nowS) return null;
+    return { sub, tid, role, typ, iat, exp };
   } catch {
     return null;
   }

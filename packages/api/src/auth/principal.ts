@@ -33,7 +33,7 @@ export async function resolvePrincipal(services: Services, authorization: string
     const principal = await apiKeyPrincipal(services, token);
     return principal ? { principal, error: null } : { principal: null, error: new DomainError('unauthorized', 'invalid_api_key', 'API key is unknown or revoked') };
   }
-  const claims = verifyJwt(token, services.jwtSecret, Math.floor(services.clock.now().getTime() / 1000));
+  const claims = await verifyJwt(token, services.jwtSecret, Math.floor(services.clock.now().getTime() / 1000));
   if (!claims) return { principal: null, error: new DomainError('unauthorized', 'invalid_token', 'access token is invalid or expired') };
   return {
     principal: {

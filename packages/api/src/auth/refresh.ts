@@ -9,7 +9,7 @@ import { newRefreshToken, sha256 } from './secrets.ts';
 /** An access token (short, stateless) and a refresh token (long, stored hashed, single use). */
 export async function issueTokens(services: Services, tenantId: string, user: identity.UsersTable, familyId: string = randomUUID()) {
   const nowS = Math.floor(services.clock.now().getTime() / 1000);
-  const accessToken = signJwt(
+  const accessToken = await signJwt(
     { sub: String(user.id), tid: tenantId, role: user.role, typ: 'access', iat: nowS, exp: nowS + services.accessTokenTtlS },
     services.jwtSecret,
   );
@@ -59,7 +59,7 @@ export async function refresh(services: Services, token: string) {
   });
   if (!('user' in outcome) || !outcome.user || !outcome.next) throw refused();
   const nowS = Math.floor(now.getTime() / 1000);
-  const accessToken = signJwt(
+  const accessToken = await signJwt(
     { sub: String(outcome.user.id), tid: row.tenant_id, role: outcome.user.role, typ: 'access', iat: nowS, exp: nowS + services.accessTokenTtlS },
     services.jwtSecret,
   );

@@ -2,26 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { inSystem, inTenant } from '@crm/db';
 import { DomainError, identity, pipeline } from '@crm/domain';
 import { sql } from 'kysely';
-import { z } from 'zod';
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { apiKeys as keys, auth, health, slug, tenants, type Tenant, type User } from '../contracts/identity.ts';
+import { login } from '../auth/login.ts';
+import { hashPassword } from '../auth/passwords.ts';
 import { forgetApiKeys } from '../auth/principal.ts';
 import { issueTokens, refresh, revokeRefresh } from '../auth/refresh.ts';
 import { newApiKey } from '../auth/secrets.ts';
-import { authedProcedure, publicProcedure, requirePermission, router } from '../trpc.ts';
+import { mutation, publicMutation, publicQuery, query, router } from '../trpc.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 
-// Document 001's conventions: camelCase fields, integer user ids.
-
-const email = z.string().trim().toLowerCase().email().max(254);
-const password = z.string().min(8, 'must be at least 8 characters').max(200);
-const slug = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/, 'lowercase letters, digits and dashes, 3-63 characters');
-const name = z.string().trim().min(1).max(200);
-
-export const userDto = (u: identity.UsersTable) => ({
+export const userDto = (u: identity.UsersTable): User => ({
   id: u.id,
   email: u.email,
   firstName: u.first_name,
@@ -32,7 +22,7 @@ export const userDto = (u: identity.UsersTable) => ({
   createdAt: u.created_at.toISOString(),
 });
 
-export const tenantDto = (t: identity.TenantsTable, now: Date) => ({
+export const tenantDto = (t: identity.TenantsTable, now: Date): Tenant => ({
   id: t.id,
   name: t.name,
   slug: t.slug,
@@ -43,18 +33,7 @@ export const tenantDto = (t: identity.TenantsTable, now: Date) => ({
 });
 
 export const tenantsRouter = router({
-  register: publicProcedure
-    .input(
-      z.object({
-        companyName: name,
-        slug,
-        adminEmail: email,
-        adminPassword: password,
-        adminFirstName: name,
-        adminLastName: name,
-      }),
-    )
-    .mutation(async ({ ctx, input }) => {
+  register: publicMutation(tenants.register, async ({ ctx, input }) => {
       const tenantId = identity.newTenantId();
       const passwordHash = await hashPassword(input.adminPassword);
       try {
@@ -77,22 +56,23 @@ export const tenantsRouter = router({
         }
         throw error;
       }
-    }),
+    },
+  ),
 
   /** Public, for a login page: name and slug only, nothing a stranger should not see. */
-  bySlug: publicProcedure.input(z.object({ slug: z.string().trim().toLowerCase().max(63) })).query(async ({ ctx, input }) => {
+  bySlug: publicQuery(tenants.bySlug, async ({ ctx, input }) => {
     const t = await inSystem(ctx.services.db, (tx) => identity.findTenantBySlug(tx, input.slug));
     if (!t || t.status !== 'active') throw new DomainError('not_found', 'tenant_not_found', `no tenant with slug "${input.slug}"`);
     return { id: t.id, name: t.name, slug: t.slug };
   }),
 
-  checkSlug: publicProcedure.input(z.object({ slug: z.string().trim().toLowerCase().max(100) })).query(async ({ ctx, input }) => {
+  checkSlug: publicQuery(tenants.checkSlug, async ({ ctx, input }) => {
     const valid = slug.safeParse(input.slug).success;
     const taken = valid ? Boolean(await inSystem(ctx.services.db, (tx) => identity.findTenantBySlug(tx, input.slug))) : false;
     return { slug: input.slug, valid, available: valid && !taken };
   }),
 
-  me: authedProcedure.use(requirePermission('tenant.read')).query(async ({ ctx }) => {
+  me: query(tenants.me, async ({ ctx }) => {
     const t = await runQuery(ctx, (tx) => identity.getTenant(tx, ctx.principal.tenantId));
     if (!t) throw new DomainError('not_found', 'tenant_not_found', 'tenant not found');
     return tenantDto(t, ctx.services.clock.now());
@@ -100,36 +80,20 @@ export const tenantsRouter = router({
 });
 
 export const authRouter = router({
-  login: publicProcedure
-    .input(z.object({ email, password: z.string().min(1).max(200), tenantSlug: slug }))
-    .mutation(async ({ ctx, input }) => {
-      const { services } = ctx;
-      const tenant = await inSystem(services.db, (tx) => identity.findTenantBySlug(tx, input.tenantSlug));
-      const user = tenant ? await inTenant(services.db, tenant.id, (tx) => identity.findUserByEmail(tx, tenant.id, input.email)) : undefined;
-      // Verify even when there is no user, so the answer takes as long either way.
-      const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
-      if (!tenant || !user || !ok) throw new DomainError('unauthorized', 'invalid_credentials', 'email, password or tenant is wrong');
-      if (user.status !== 'active') throw new DomainError('forbidden', 'user_inactive', 'this user is deactivated');
-      const tokens = await issueTokens(services, tenant.id, user);
-      return { ...tokens, user: userDto(user), tenant: tenantDto(tenant, services.clock.now()) };
-    }),
+  login: publicMutation(auth.login, ({ ctx, input }) => login(ctx.services, { ...input, ip: ctx.clientIp })),
 
-  refresh: publicProcedure
-    .input(z.object({ refreshToken: z.string().min(10).max(200) }))
-    .mutation(({ ctx, input }) => refresh(ctx.services, input.refreshToken)),
+  refresh: publicMutation(auth.refresh, async ({ ctx, input }) => ({ ...(await refresh(ctx.services, input.refreshToken)), tokenType: 'Bearer' as const })),
 
   /** Ends this device's session: the refresh token given (if any) and its family. */
-  logout: authedProcedure
-    .input(z.object({ refreshToken: z.string().max(200).optional() }).default({}))
-    .mutation(async ({ ctx, input }) => ({
+  logout: mutation(auth.logout, async ({ ctx, input }) => ({
       revokedSessions: await revokeRefresh(ctx.services, ctx.principal.tenantId, ctx.principal.userId, { token: input.refreshToken }),
     })),
 
-  logoutAll: authedProcedure.mutation(async ({ ctx }) => ({
+  logoutAll: mutation(auth.logoutAll, async ({ ctx }) => ({
     revokedSessions: await revokeRefresh(ctx.services, ctx.principal.tenantId, ctx.principal.userId, 'all'),
   })),
 
-  me: authedProcedure.query(async ({ ctx }) => {
+  me: query(auth.me, async ({ ctx }) => {
     const { tenantId, userId } = ctx.principal;
     const [user, tenant] = await runQuery(ctx, (tx) =>
       Promise.all([identity.getUser(tx, tenantId, userId), identity.getTenant(tx, tenantId)]),
@@ -146,10 +110,7 @@ export const authRouter = router({
 });
 
 export const apiKeysRouter = router({
-  create: authedProcedure
-    .use(requirePermission('api_keys.manage'))
-    .input(z.object({ name: z.string().trim().min(1).max(100).default('API key') }).default({ name: 'API key' }))
-    .mutation(async ({ ctx, input }) => {
+  create: mutation(keys.create, async ({ ctx, input }) => {
       const { key, prefix, hash } = newApiKey();
       const id = randomUUID();
       const row = await runQuery(ctx, (tx) =>
@@ -160,9 +121,10 @@ export const apiKeysRouter = router({
       );
       // The only time the key is shown.
       return { id: row.id, name: row.name, prefix: row.prefix, key, userId: row.user_id, createdAt: row.created_at.toISOString() };
-    }),
+    },
+  ),
 
-  list: authedProcedure.use(requirePermission('api_keys.manage')).query(async ({ ctx }) => {
+  list: query(keys.list, async ({ ctx }) => {
     const rows = await runQuery(ctx, (tx) =>
       tx.selectFrom('api_keys').selectAll().where('tenant_id', '=', ctx.principal.tenantId).orderBy('created_at', 'desc').execute(),
     );
@@ -172,10 +134,7 @@ export const apiKeysRouter = router({
     }));
   }),
 
-  revoke: authedProcedure
-    .use(requirePermission('api_keys.manage'))
-    .input(z.object({ id: z.string().uuid() }))
-    .mutation(async ({ ctx, input }) => {
+  revoke: mutation(keys.revoke, async ({ ctx, input }) => {
       const res = await runQuery(ctx, (tx) =>
         tx.updateTable('api_keys').set({ revoked_at: ctx.services.clock.now() })
           .where('tenant_id', '=', ctx.principal.tenantId).where('id', '=', input.id).where('revoked_at', 'is', null)
@@ -183,12 +142,13 @@ export const apiKeysRouter = router({
       );
       if (Number(res.numUpdatedRows) === 0) throw new DomainError('not_found', 'api_key_not_found', `API key ${input.id} not found`);
       forgetApiKeys();
-      return { id: input.id, revoked: true };
-    }),
+      return { id: input.id, revoked: true as const };
+    },
+  ),
 });
 
 export const healthRouter = router({
-  check: publicProcedure.query(async ({ ctx }) => {
+  check: publicQuery(health.check, async ({ ctx }) => {
     const started = performance.now();
     let database: 'ok' | 'error' = 'ok';
     try {
@@ -197,14 +157,14 @@ export const healthRouter = router({
       database = 'error';
     }
     return {
-      status: database === 'ok' ? 'ok' : 'degraded',
+      status: database === 'ok' ? ('ok' as const) : ('degraded' as const),
       database,
       latencyMs: Math.round((performance.now() - started) * 100) / 100,
       timestamp: ctx.services.clock.now().toISOString(),
     };
   }),
 
-  system: publicProcedure.query(async ({ ctx }) => {
+  system: publicQuery(health.system, async ({ ctx }) => {
     const { services } = ctx;
     const started = performance.now();
     let db: { status: 'ok' | 'error'; latencyMs: number; version?: string } = { status: 'error', latencyMs: 0 };
@@ -216,7 +176,7 @@ export const healthRouter = router({
     }
     const mem = process.memoryUsage();
     return {
-      status: db.status === 'ok' ? 'ok' : 'degraded',
+      status: db.status === 'ok' ? ('ok' as const) : ('degraded' as const),
       version: services.version,
       uptimeSeconds: Math.round((Date.now() - services.startedAt.getTime()) / 1000),
       services: { database: { ...db, kind: services.dbKind === 'pg' ? 'postgresql' : 'pglite (embedded)' } },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { CommandContext } from '../shared/command.ts';
-import { IdentityEvent, tenantStream, userStream } from './events.ts';
+import { identityEvent, tenantStream, userStream } from './events.ts';
 import { TRIAL_DAYS, type Plan } from './plans.ts';
 import type { Role } from './roles.ts';
 
@@ -23,10 +23,9 @@ export async function registerTenant(ctx: CommandContext, input: RegisterTenantI
   const now = ctx.clock.now();
   const trialEnds = new Date(now.getTime() + TRIAL_DAYS * 86_400_000);
   await ctx.store.append(ctx.tx, input.tenantId, tenantStream(input.tenantId), 'no_stream', [
-    {
-      type: IdentityEvent.TenantRegistered,
-      data: { tenant_id: input.tenantId, name: input.companyName, slug: input.slug, plan: 'pro', trial_ends_at: trialEnds.toISOString() },
-    },
+    identityEvent('TenantRegistered', {
+      tenant_id: input.tenantId, name: input.companyName, slug: input.slug, plan: 'pro', trial_ends_at: trialEnds.toISOString(),
+    }),
   ], ctx.metadata);
   const userId = await createUser(ctx, {
     email: input.adminEmail, firstName: input.adminFirstName, lastName: input.adminLastName,
@@ -42,13 +41,10 @@ export async function createUser(
   const { rows } = await sql<{ id: number }>`select nextval('user_ids')::int as id`.execute(ctx.tx);
   const userId = rows[0]!.id;
   await ctx.store.append(ctx.tx, ctx.tenantId, userStream(userId), 'no_stream', [
-    {
-      type: IdentityEvent.UserRegistered,
-      data: {
-        user_id: userId, email: input.email, first_name: input.firstName, last_name: input.lastName,
-        role: input.role, status: 'active', email_verified: false,
-      },
-    },
+    identityEvent('UserRegistered', {
+      user_id: userId, email: input.email, first_name: input.firstName, last_name: input.lastName,
+      role: input.role, status: 'active', email_verified: false,
+    }),
   ], ctx.metadata);
   await ctx.tx
     .insertInto('user_credentials')
@@ -60,7 +56,7 @@ export async function createUser(
 /** The operator's way to set a plan until billing exists; clears any trial. */
 export async function setPlan(ctx: CommandContext, plan: Plan) {
   await ctx.store.append(ctx.tx, ctx.tenantId, tenantStream(ctx.tenantId), 'any', [
-    { type: IdentityEvent.TenantPlanChanged, data: { plan, trial_ends_at: null } },
+    identityEvent('TenantPlanChanged', { plan, trial_ends_at: null }),
   ], ctx.metadata);
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventBuilder, eventGuard, type NewEventOf, type StoredEventOf } from '../shared/events.ts';
 
 // The identity module's events. Secrets (password and token hashes) are never in them: the log is
 // kept forever and copied to analysts; secrets live in state tables that can be wiped.
@@ -25,11 +26,24 @@ export type TenantRegistered = z.infer<typeof TenantRegistered>;
 export type TenantPlanChanged = z.infer<typeof TenantPlanChanged>;
 export type UserRegistered = z.infer<typeof UserRegistered>;
 
+/** Every identity event type and its schema: the store parses each appended event against it. */
+export const identityEventSchemas = { TenantRegistered, TenantPlanChanged, UserRegistered } as const;
+export type IdentityEventType = keyof typeof identityEventSchemas;
+
 export const IdentityEvent = {
   TenantRegistered: 'TenantRegistered',
   TenantPlanChanged: 'TenantPlanChanged',
   UserRegistered: 'UserRegistered',
-} as const;
+} as const satisfies { [K in IdentityEventType]: K };
+
+/** An identity event as a command appends it: `{ type: 'UserRegistered'; data: UserRegistered } | ...`. */
+export type IdentityEvent = NewEventOf<typeof identityEventSchemas>;
+/** An identity event as read back, narrowed by `type`. */
+export type StoredIdentityEvent = StoredEventOf<typeof identityEventSchemas>;
+/** `identityEvent('UserRegistered', data)`: takes only a UserRegistered's data. */
+export const identityEvent = eventBuilder(identityEventSchemas);
+/** `isIdentityEvent(e, 'TenantPlanChanged')` narrows a stored event. */
+export const isIdentityEvent = eventGuard(identityEventSchemas);
 
 export const tenantStream = (tenantId: string) => ({ type: 'tenant', id: tenantId });
 export const userStream = (userId: number) => ({ type: 'user', id: String(userId) });

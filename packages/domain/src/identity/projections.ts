@@ -1,8 +1,8 @@
-import { rowProjection, type StoredEvent } from '@crm/eventstore';
-import { IdentityEvent, type TenantPlanChanged, type TenantRegistered, type UserRegistered } from './events.ts';
-import type { TenantsTable, UsersTable } from './tables.ts';
+import { typedRowProjection } from '../shared/events.ts';
+import { IdentityEvent, identityEventSchemas } from './events.ts';
+import './tables.ts';
 
-export const tenantsProjection = rowProjection<TenantsTable & Record<string, unknown>>({
+export const tenantsProjection = typedRowProjection(identityEventSchemas, {
   name: 'identity.tenants',
   table: 'tenants',
   key: 'id',
@@ -10,9 +10,9 @@ export const tenantsProjection = rowProjection<TenantsTable & Record<string, unk
   handles: [IdentityEvent.TenantRegistered, IdentityEvent.TenantPlanChanged],
   creates: [IdentityEvent.TenantRegistered],
   keysOf: (e) => [e.tenantId],
-  evolve(row, e: StoredEvent) {
+  evolve(row, e) {
     if (e.type === IdentityEvent.TenantRegistered) {
-      const d = e.data as TenantRegistered;
+      const d = e.data;
       return {
         id: d.tenant_id, slug: d.slug, name: d.name, plan: d.plan,
         trial_ends_at: d.trial_ends_at ? new Date(d.trial_ends_at) : null,
@@ -20,21 +20,21 @@ export const tenantsProjection = rowProjection<TenantsTable & Record<string, unk
       };
     }
     if (!row) return null;
-    const d = e.data as TenantPlanChanged;
+    const d = e.data;
     return { ...row, plan: d.plan, trial_ends_at: d.trial_ends_at ? new Date(d.trial_ends_at) : null, updated_at: e.occurredAt };
   },
 });
 
-export const usersProjection = rowProjection<UsersTable & Record<string, unknown>>({
+export const usersProjection = typedRowProjection(identityEventSchemas, {
   name: 'identity.users',
   table: 'users',
   key: 'id',
   columns: ['tenant_id', 'id', 'email', 'first_name', 'last_name', 'role', 'status', 'email_verified', 'created_at', 'updated_at'],
   handles: [IdentityEvent.UserRegistered],
   creates: [IdentityEvent.UserRegistered],
-  keysOf: (e) => [String((e.data as UserRegistered).user_id)],
+  keysOf: (e) => [String(e.data.user_id)],
   evolve(_row, e) {
-    const d = e.data as UserRegistered;
+    const d = e.data;
     return {
       tenant_id: e.tenantId, id: d.user_id, email: d.email, first_name: d.first_name, last_name: d.last_name,
       role: d.role, status: d.status, email_verified: d.email_verified, created_at: e.occurredAt, updated_at: e.occurredAt,

@@ -6,6 +6,8 @@ export const ROLES = ['tenant_admin', 'manager', 'user', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
+  /** One's own session and profile: every role has it. */
+  'profile.self',
   'crm.stages.read',
   'crm.stages.write',
   'crm.deals.read',
@@ -19,7 +21,7 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ: Permission[] = ['crm.stages.read', 'crm.deals.read', 'users.read', 'tenant.read'];
+const READ: Permission[] = ['profile.self', 'crm.stages.read', 'crm.deals.read', 'users.read', 'tenant.read'];
 const WRITE: Permission[] = [...READ, 'crm.deals.write', 'crm.deals.export', 'api_keys.manage'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

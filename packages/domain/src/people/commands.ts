@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { CommandContext } from '../shared/command.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
-import { PersonEvent, personStream } from './events.ts';
+import { personEvent, type PersonUpdated, personStream } from './events.ts';
 import type { PersonsTable } from './tables.ts';
 
 export interface PersonFields {
@@ -39,29 +39,29 @@ export async function findOrCreatePerson(ctx: CommandContext, fields: PersonFiel
   if (!name) throw new DomainError('invalid', 'validation_error', 'a contact needs a name or an email');
   const personId = randomUUID();
   await ctx.store.append(ctx.tx, ctx.tenantId, personStream(personId), 'no_stream', [
-    {
-      type: PersonEvent.PersonCreated,
-      data: {
-        person_id: personId, name, primary_email: fields.email ?? null, contact_numbers: fields.phone ? [fields.phone] : [],
-        job_title: fields.title ?? '', owner_user_id: ctx.userId,
-      },
-    },
+    personEvent('PersonCreated', {
+      person_id: personId, name, primary_email: fields.email ?? null, contact_numbers: fields.phone ? [fields.phone] : [],
+      job_title: fields.title ?? '', owner_user_id: ctx.userId,
+    }),
   ], ctx.metadata);
   return { person: (await getPerson(ctx, personId))!, created: true };
 }
+
+const UPDATABLE = ['name', 'primary_email', 'contact_numbers', 'job_title'] as const;
 
 /** Changes a person's own fields; an email another person holds is a conflict, not a silent merge. */
 export async function updatePerson(ctx: CommandContext, personId: string, fields: PersonFields): Promise<void> {
   const person = await getPerson(ctx, personId);
   if (!person) throw notFound('person', personId);
-  const next: Record<string, unknown> = {};
+  const next: Partial<Pick<PersonsTable, (typeof UPDATABLE)[number]>> = {};
   if (fields.name !== undefined) next.name = fields.name;
   if (fields.email !== undefined) next.primary_email = fields.email;
   if (fields.phone !== undefined) next.contact_numbers = fields.phone ? [fields.phone] : [];
   if (fields.title !== undefined) next.job_title = fields.title;
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
-  for (const [k, to] of Object.entries(next)) {
-    const from = (person as unknown as Record<string, unknown>)[k];
+  const changes: PersonUpdated['changes'] = {};
+  for (const k of UPDATABLE) {
+    if (!Object.hasOwn(next, k)) continue;
+    const [from, to] = [person[k], next[k]];
     if (JSON.stringify(from) !== JSON.stringify(to)) changes[k] = { from, to };
   }
   if (Object.keys(changes).length === 0) return;
@@ -72,6 +72,6 @@ export async function updatePerson(ctx: CommandContext, personId: string, fields
     }
   }
   await ctx.store.append(ctx.tx, ctx.tenantId, personStream(personId), Number(person.version), [
-    { type: PersonEvent.PersonUpdated, data: { changes } },
+    personEvent('PersonUpdated', { changes }),
   ], ctx.metadata);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventBuilder, eventGuard, type NewEventOf, type StoredEventOf } from '../shared/events.ts';
 
 // A person is a stream of its own, `person/<id>`: deals link to people, and the people module
 // (document 003) merges and re-parents them without touching the deals' own history.
@@ -19,6 +20,21 @@ export const PersonUpdated = z.object({
 export type PersonCreated = z.infer<typeof PersonCreated>;
 export type PersonUpdated = z.infer<typeof PersonUpdated>;
 
-export const PersonEvent = { PersonCreated: 'PersonCreated', PersonUpdated: 'PersonUpdated' } as const;
+/** Every person event type and its schema: the store parses each appended event against it. */
+export const personEventSchemas = { PersonCreated, PersonUpdated } as const;
+export type PersonEventType = keyof typeof personEventSchemas;
+
+export const PersonEvent = { PersonCreated: 'PersonCreated', PersonUpdated: 'PersonUpdated' } as const satisfies {
+  [K in PersonEventType]: K;
+};
+
+/** A person event as a command appends it: `{ type: 'PersonCreated'; data: PersonCreated } | ...`. */
+export type PersonEvent = NewEventOf<typeof personEventSchemas>;
+/** A person event as read back, narrowed by `type`. */
+export type StoredPersonEvent = StoredEventOf<typeof personEventSchemas>;
+/** `personEvent('PersonCreated', data)`: takes only a PersonCreated's data. */
+export const personEvent = eventBuilder(personEventSchemas);
+/** `isPersonEvent(e, 'PersonUpdated')` narrows a stored event. */
+export const isPersonEvent = eventGuard(personEventSchemas);
 
 export const personStream = (personId: string) => ({ type: 'person', id: personId });

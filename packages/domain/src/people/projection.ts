@@ -1,10 +1,10 @@
-import { rowProjection } from '@crm/eventstore';
-import { PersonEvent, type PersonCreated, type PersonUpdated } from './events.ts';
-import type { PersonsTable } from './tables.ts';
+import { type TableRow, typedRowProjection } from '../shared/events.ts';
+import { PersonEvent, personEventSchemas } from './events.ts';
+import './tables.ts';
 
 const FIELDS = ['name', 'primary_email', 'contact_numbers', 'job_title', 'owner_user_id'] as const;
 
-export const personsProjection = rowProjection<PersonsTable & Record<string, unknown>>({
+export const personsProjection = typedRowProjection(personEventSchemas, {
   name: 'people.persons',
   table: 'persons',
   key: 'id',
@@ -18,7 +18,7 @@ export const personsProjection = rowProjection<PersonsTable & Record<string, unk
   evolve(row, e) {
     const version = String(e.streamVersion);
     if (e.type === PersonEvent.PersonCreated) {
-      const d = e.data as PersonCreated;
+      const d = e.data;
       return {
         tenant_id: e.tenantId, id: d.person_id, name: d.name, primary_email: d.primary_email, emails: [],
         contact_numbers: d.contact_numbers, job_title: d.job_title, organization_id: null, owner_user_id: d.owner_user_id,
@@ -27,9 +27,9 @@ export const personsProjection = rowProjection<PersonsTable & Record<string, unk
       };
     }
     if (!row) return null;
-    const next = { ...row, version, updated_at: e.occurredAt };
-    for (const [field, change] of Object.entries((e.data as PersonUpdated).changes)) {
-      if ((FIELDS as readonly string[]).includes(field)) (next as Record<string, unknown>)[field] = change.to;
+    const next: TableRow<'persons'> = { ...row, version, updated_at: e.occurredAt };
+    for (const [field, change] of Object.entries(e.data.changes)) {
+      if ((FIELDS as readonly string[]).includes(field)) next[field] = change.to;
     }
     return next;
   },

@@ -10,14 +10,16 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'precondition_failed'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'payload_too_large'
+  | 'unsupported_media_type';
 
 export class DomainError extends Error {
   constructor(
     readonly kind: ErrorKind,
     readonly code: string,
     message: string,
-    readonly details?: Record<string, unknown>,
+    readonly details?: Record<string, unknown> | readonly Record<string, unknown>[],
   ) {
     super(message);
     this.name = 'DomainError';

@@ -1,109 +1,90 @@
-import { appRouter } from '@crm/api';
-import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { DocumentedHandler, RouteDoc } from '../shared/handler.ts';
+import type { Face } from '../shared/face.ts';
+import type { DeclaredRoute } from '../shared/route.ts';
 
-type JsonSchema = { type?: string; properties?: Record<string, unknown>; required?: string[]; [k: string]: unknown };
+type JsonSchema = Record<string, unknown>;
 
-const FACES: Record<string, { tag: string; ok: (data: JsonSchema) => JsonSchema; error: JsonSchema }> = {
-  'api-v1': {
-    tag: 'Core platform (document 001)',
-    ok: (data) => ({ type: 'object', properties: { success: { const: true }, data }, required: ['success', 'data'] }),
-    error: {
-      type: 'object',
-      properties: {
-        success: { const: false }, code: { type: 'string' }, message: { type: 'string' },
-        error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } },
-        requestId: { type: 'string' },
-      },
-      required: ['success', 'code', 'message'],
-    },
-  },
-  v1: {
-    tag: 'Pipeline CRM (document 000)',
-    ok: (data) => data,
-    error: {
-      type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {}, request_id: { type: 'string' } },
-      required: ['code', 'message'],
-    },
-  },
-};
-
-/** The router procedure's input, as JSON Schema: the one definition of what a route accepts. */
-function inputSchema(procedure: string | undefined): JsonSchema | undefined {
-  if (!procedure) return undefined;
-  const proc = (appRouter as unknown as { _def: { procedures: Record<string, { _def: { inputs: z.ZodType[] } }> } })._def.procedures[procedure];
-  const parser = proc?._def.inputs[0];
-  if (!parser) return undefined;
-  const { $schema: _, ...schema } = z.toJSONSchema(parser, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  return schema;
+/** zod's own JSON Schema (draft 2020-12, which OpenAPI 3.1 uses), without the $schema line. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  return rest;
 }
 
-function operation(method: string, path: string, doc: RouteDoc) {
-  const face = FACES[doc.face ?? 'v1']!;
-  const pathParams = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
-  const schema = inputSchema(doc.procedure);
-  const props: Record<string, unknown> = { ...(schema?.properties ?? {}) };
-  const required = new Set(schema?.required ?? []);
-  const parameters: unknown[] = pathParams.map((name) => ({ name, in: 'path', required: true, schema: props[name] ?? { type: 'string' } }));
-  for (const name of pathParams) delete props[name];
-  // The version a write was decided against travels as If-Match on REST.
-  if ('expected_version' in props) {
-    delete props.expected_version;
-    parameters.push({ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The version you read (ETag); a stale one is refused with 409 version_conflict.' });
-  }
-  const op: Record<string, unknown> = {
-    tags: [face.tag],
-    summary: doc.summary,
-    ...(doc.procedure ? { operationId: `${method} ${path.replace(/:(\w+)/g, '{$1}')}`, 'x-trpc-procedure': doc.procedure } : {}),
-    ...(doc.public ? { security: [] } : {}),
-  };
-  const hasFields = Object.keys(props).length > 0;
-  if (method === 'get' || method === 'delete') {
-    for (const [name, s] of Object.entries(props)) parameters.push({ name, in: 'query', required: required.has(name), schema: s });
-  } else if (hasFields) {
-    const bodyRequired = [...required].filter((n) => n in props);
-    op.requestBody = {
-      required: bodyRequired.length > 0,
-      content: { 'application/json': { schema: { type: 'object', properties: props, ...(bodyRequired.length ? { required: bodyRequired } : {}) } } },
+function parameters(where: 'path' | 'query' | 'header', schema: z.ZodObject | undefined) {
+  if (!schema) return [];
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const s = jsonSchema(field as z.ZodType, 'input');
+    const { description, ...rest } = s;
+    return {
+      name: where === 'header' ? name.replace(/(^|-)\w/g, (m) => m.toUpperCase()) : name,
+      in: where,
+      required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
+      schema: rest,
+      ...(typeof description === 'string' ? { description } : {}),
     };
-  }
-  if (parameters.length > 0) op.parameters = parameters;
-  const errors = { description: 'Refused: the body says why, with a machine-readable code.', content: { 'application/json': { schema: face.error } } };
-  op.responses = {
-    [String(doc.status ?? 200)]: {
-      description: 'OK',
-      content: doc.produces ? { [doc.produces]: { schema: { type: 'string' } } } : { 'application/json': { schema: face.ok({}) } },
-    },
-    '4XX': errors,
+  });
+}
+
+function errorResponses(route: DeclaredRoute) {
+  const content = { 'application/json': { schema: jsonSchema(route.face.errorSchema, 'output') } };
+  const r = (description: string) => ({ description, content });
+  const access = route.contract.access;
+  return {
+    '400': r('The request is malformed; `code` says how (validation_error, invalid_json, invalid_text, json_too_deep).'),
+    ...(access.public ? {} : { '401': r('No valid credentials.'), '403': r(`The credentials lack ${access.permission}.`) }),
+    ...(!access.public && access.plan ? { '402': r(`The tenant's plan is below ${access.plan}.`) } : {}),
+    ...(route.params ? { '404': r('No such record in your tenant.') } : {}),
+    '413': r('The body is larger than the limit (payload_too_large).'),
+    ...(route.body ? { '415': r('The body is not sent as application/json.') } : {}),
+    '4XX': r('Refused: the body says why, with a machine-readable code.'),
   };
-  return op;
+}
+
+function operation(route: DeclaredRoute) {
+  const access = route.contract.access;
+  const success =
+    'json' in route.response
+      ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.face.okSchema(route.response.json), 'output') } } }
+      : { description: 'OK', content: { [route.response.contentType.split(';')[0]!]: { schema: { type: 'string' } } } };
+  const params = [...parameters('path', route.params), ...parameters('query', route.query), ...parameters('header', route.headers)];
+  return {
+    tags: [route.face.tag],
+    summary: route.summary,
+    operationId: `${route.method}${route.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(\w)?/g, (_, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
+    'x-trpc-procedure': route.contract.path,
+    ...(access.public ? { security: [] } : { 'x-permission': access.permission, ...(access.plan ? { 'x-plan': access.plan } : {}) }),
+    ...(params.length ? { parameters: params } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: !route.body.safeParse(undefined).success,
+            content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+          },
+        }
+      : {}),
+    responses: { [String(route.status)]: success, ...errorResponses(route) },
+  };
 }
 
 /**
- * OpenAPI 3.1 for every documented REST route, read off the app itself: Hono's route list gives
- * paths and methods, each handler's doc its procedure, and the procedure's zod input the schema.
- * Nothing here restates what the router already says.
+ * OpenAPI 3.1 for every declared REST route: parameters, bodies and answers are the routes' own
+ * zod schemas, so the description cannot drift from what is validated and sent.
  */
-export function buildOpenApi(app: Hono<any>, info: { version: string }) {
+export function buildOpenApi(routes: readonly DeclaredRoute[], info: { version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of app.routes) {
-    const doc = (route.handler as DocumentedHandler).doc;
-    if (!doc || route.method === 'ALL') continue;
-    const method = route.method.toLowerCase();
-    const path = route.path.replace(/:(\w+)/g, '{$1}');
-    (paths[path] ??= {})[method] = operation(method, route.path, doc);
-  }
+  for (const route of routes) (paths[route.path] ??= {})[route.method] = operation(route);
+  const faces = new Map<string, Face>(routes.map((r) => [r.face.name, r.face]));
   return {
     openapi: '3.1.0',
     info: {
       title: 'CRM platform',
       version: info.version,
       description:
-        'Every documented REST face of the platform. Each route calls the same tRPC procedure internal clients use ' +
-        '(x-trpc-procedure). Errors are JSON with a stable `code`; unknown paths answer 404 `route_not_found`.',
+        'Every documented REST face of the platform. Each route calls the tRPC procedure internal clients use ' +
+        '(x-trpc-procedure) and is allowed by the permission (x-permission) and plan (x-plan) it names. Errors are JSON ' +
+        'with a stable `code`; unknown paths answer 404 `route_not_found`.',
     },
+    tags: [...faces.values()].map((f) => ({ name: f.tag })),
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An access token from POST /api/v1/auth/login, or a cdb_ API key.' },

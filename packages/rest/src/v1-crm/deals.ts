@@ -1,108 +1,160 @@
-import { Hono } from 'hono';
-import type { RestEnv } from '../shared/env.ts';
-import { handle } from '../shared/handler.ts';
-import { ifMatch, jsonBody, num, param } from '../shared/input.ts';
-import { v1Face as face } from './face.ts';
+import { contracts } from '@crm/api';
+import { z } from 'zod';
+import { snakeFace, snakeInput } from '../shared/casing.ts';
+import { v1Face } from '../shared/face.ts';
+import { ifMatchHeaders, queryNumber } from '../shared/fields.ts';
+import { routesOf } from '../shared/route.ts';
 
-/** Streams an async iterable of text chunks as the response body, pulling one chunk per read. */
-function streamText(chunks: AsyncIterable<string>, headers: Record<string, string>): Response {
-  const it = chunks[Symbol.asyncIterator]();
-  const encoder = new TextEncoder();
-  return new Response(
-    new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const { value, done } = await it.next();
-        if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
-      },
-      async cancel() {
-        await it.return?.();
-      },
+// /v1/crm/deals, /v1/crm/contacts and /v1/crm/leaderboard (document 000: snake_case, bare
+// resources, ETag/If-Match carrying the version).
+
+const { deals, contacts, activities, leaderboard } = contracts.pipeline;
+const { json, stream } = routesOf(v1Face);
+
+const dealShape = snakeFace(contracts.pipeline.Deal);
+const dealDetail = snakeFace(deals.get.output);
+const dealPage = snakeFace(deals.list.output);
+const board = snakeFace(deals.kanban.output);
+const timeline = snakeFace(deals.timeline.output);
+const contactShape = snakeFace(contracts.pipeline.DealContact);
+const contactList = snakeFace(contacts.list.output);
+const activityShape = snakeFace(contracts.pipeline.Activity);
+const activityList = snakeFace(activities.list.output);
+const ranking = snakeFace(leaderboard.output);
+const deletedShape = snakeFace(deals.delete.output);
+
+const dealId = z.object({ deal_id: deals.get.input.shape.dealId });
+const contactId = z.object({ contact_id: contacts.update.input.shape.contactId });
+
+const createBody = snakeInput(deals.create.input.shape);
+const updateBody = snakeInput(deals.update.input.omit({ dealId: true, expectedVersion: true }).shape);
+const moveBody = snakeInput(deals.move.input.pick({ stageId: true }).shape);
+const attachBody = snakeInput(contacts.attach.input.omit({ dealId: true }).shape);
+const contactBody = snakeInput(contacts.update.input.omit({ contactId: true }).shape);
+const activityBody = snakeInput(activities.log.input.omit({ dealId: true }).shape);
+
+const listFilters = deals.list.input.unwrap().shape;
+const listQuery = z.object({
+  stage_id: listFilters.stageId,
+  owner_user_id: queryNumber(listFilters.ownerUserId),
+  min_value: queryNumber(listFilters.minValue),
+  q: listFilters.q,
+  page: queryNumber(listFilters.page),
+  page_size: queryNumber(listFilters.pageSize),
+  limit: queryNumber(listFilters.pageSize).describe('the same as page_size'),
+});
+const boardFilters = deals.kanban.input.unwrap().shape;
+const kanbanQuery = z.object({
+  per_stage: queryNumber(boardFilters.perStage),
+  stage_id: boardFilters.stageId,
+  cursor: boardFilters.cursor,
+  owner_user_id: queryNumber(boardFilters.ownerUserId),
+  min_value: queryNumber(boardFilters.minValue),
+});
+const leaderboardQuery = z.object({ days: queryNumber(leaderboard.input.unwrap().shape.days) });
+
+export const dealRoutes = [
+  json({
+    method: 'post', path: '/v1/crm/deals', contract: deals.create, status: 201,
+    body: createBody.schema, response: dealShape.schema,
+    input: ({ body }) => createBody.toContract(body),
+    output: dealShape.map,
+  }),
+  json({
+    method: 'get', path: '/v1/crm/deals', contract: deals.list, status: 200,
+    query: listQuery, response: dealPage.schema,
+    input: ({ query: q }) => ({
+      stageId: q.stage_id, ownerUserId: q.owner_user_id, minValue: q.min_value, q: q.q, page: q.page, pageSize: q.page_size ?? q.limit,
     }),
-    { headers },
-  );
-}
-
-/** /v1/crm/deals: deals, the kanban board, the CSV export, and a deal's contacts and activities. */
-export const deals = new Hono<RestEnv>()
-  .post('/', handle(face, async (api, c) => api.pipeline.deals.create((await jsonBody(c)) as never), 201, {
-    procedure: 'pipeline.deals.create', summary: 'Create a deal. Body: {name, domain, value_usd, stage_id, owner_user_id}.',
-  }))
-  .get('/', handle(face, (api, c) =>
-    api.pipeline.deals.list({
-      stage_id: c.req.query('stage_id'),
-      owner_user_id: num(c.req.query('owner_user_id')),
-      min_value: num(c.req.query('min_value')),
-      q: c.req.query('q'),
-      page: num(c.req.query('page')) ?? 1,
-      page_size: num(c.req.query('page_size') ?? c.req.query('limit')) ?? 50,
-    } as never), 200, { procedure: 'pipeline.deals.list', summary: 'List deals; filters stage_id, owner_user_id, min_value, q; page, page_size.' },
-  ))
-  // Fixed segments before /:deal_id, so "kanban" and "export" are never taken for ids.
-  .get('/kanban', handle(face, (api, c) =>
-    api.pipeline.deals.kanban({
-      per_stage: num(c.req.query('per_stage')) ?? 25,
-      stage_id: c.req.query('stage_id'),
-      cursor: c.req.query('cursor'),
-      owner_user_id: num(c.req.query('owner_user_id')),
-      min_value: num(c.req.query('min_value')),
-    } as never), 200, { procedure: 'pipeline.deals.kanban', summary: 'Kanban view: stages with counts, sums and a page of deals; stage_id + cursor pages one column.' },
-  ))
-  .get('/export', handle(face, async (api) => {
-    const chunks = await api.pipeline.deals.export();
-    return streamText(chunks as AsyncIterable<string>, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': 'attachment; filename="deals.csv"',
-      'cache-control': 'no-store',
-    });
-  }, 200, { procedure: 'pipeline.deals.export', summary: 'CSV export of all deals with current stages (RFC 4180, formulas neutralised).', produces: 'text/csv' }))
-  .get('/:deal_id', handle(face, async (api, c) => {
-    const deal = await api.pipeline.deals.get({ deal_id: param(c, 'deal_id') });
-    c.header('ETag', `"${deal.version}"`);
-    return deal;
-  }, 200, { procedure: 'pipeline.deals.get', summary: 'One deal with contacts and activities; ETag is its version.' }))
-  .patch('/:deal_id', handle(face, async (api, c) =>
-    api.pipeline.deals.update({ ...(await jsonBody(c)), deal_id: param(c, 'deal_id'), expected_version: ifMatch(c) } as never), 200, {
-    procedure: 'pipeline.deals.update', summary: 'Update fields. If-Match pins the version.',
-  }))
-  .patch('/:deal_id/move', handle(face, async (api, c) =>
-    api.pipeline.deals.move({ ...(await jsonBody(c)), deal_id: param(c, 'deal_id'), expected_version: ifMatch(c) } as never), 200, {
-    procedure: 'pipeline.deals.move', summary: 'Move to a different stage. Body: {stage_id}. Stamps a stage_changed activity.',
-  }))
-  .delete('/:deal_id', handle(face, (api, c) =>
-    api.pipeline.deals.delete({ deal_id: param(c, 'deal_id'), expected_version: ifMatch(c) }), 200, {
-    procedure: 'pipeline.deals.delete', summary: 'Delete. The timeline keeps its history.',
-  }))
-  .get('/:deal_id/timeline', handle(face, (api, c) => api.pipeline.deals.timeline({ deal_id: param(c, 'deal_id') }), 200, {
-    procedure: 'pipeline.deals.timeline', summary: 'Who changed what on a deal, when, before and after (kept after delete).',
-  }))
-  .get('/:deal_id/contacts', handle(face, (api, c) => api.pipeline.contacts.list({ deal_id: param(c, 'deal_id') }), 200, {
-    procedure: 'pipeline.contacts.list', summary: 'List contacts attached to a deal.',
-  }))
-  .post('/:deal_id/contacts', handle(face, async (api, c) =>
-    api.pipeline.contacts.attach({ ...(await jsonBody(c)), deal_id: param(c, 'deal_id') } as never), 201, {
-    procedure: 'pipeline.contacts.attach', summary: 'Attach a contact: a person, linked by person_id or email, or created.',
-  }))
-  .get('/:deal_id/activities', handle(face, (api, c) => api.pipeline.activities.list({ deal_id: param(c, 'deal_id') }), 200, {
-    procedure: 'pipeline.activities.list', summary: 'Activity timeline: calls, emails, notes, meetings, tasks, stage changes.',
-  }))
-  .post('/:deal_id/activities', handle(face, async (api, c) =>
-    api.pipeline.activities.log({ ...(await jsonBody(c)), deal_id: param(c, 'deal_id') } as never), 201, {
-    procedure: 'pipeline.activities.log', summary: 'Log an activity. Body: {type, body, scheduled_for}.',
-  }));
-
-/** /v1/crm/contacts/{contact_id}: a contact is addressed on its own once attached. */
-export const contacts = new Hono<RestEnv>()
-  .patch('/:contact_id', handle(face, async (api, c) =>
-    api.pipeline.contacts.update({ ...(await jsonBody(c)), contact_id: param(c, 'contact_id') } as never), 200, {
-    procedure: 'pipeline.contacts.update', summary: 'Update a contact (person fields for all their deals; role for this deal).',
-  }))
-  .delete('/:contact_id', handle(face, (api, c) => api.pipeline.contacts.delete({ contact_id: param(c, 'contact_id') }), 200, {
-    procedure: 'pipeline.contacts.delete', summary: 'Detach a contact from its deal (the person stays).',
-  }));
-
-/** /v1/crm/leaderboard?days=30 */
-export const leaderboard = new Hono<RestEnv>().get('/', handle(face, (api, c) =>
-  api.pipeline.leaderboard({ days: num(c.req.query('days')) ?? 30 } as never), 200, {
-  procedure: 'pipeline.leaderboard', summary: 'Closed-won deal value per owner over the look-back (days, default 30).',
-}));
+    output: dealPage.map,
+  }),
+  json({
+    method: 'get', path: '/v1/crm/deals/kanban', contract: deals.kanban, status: 200,
+    query: kanbanQuery, response: board.schema,
+    input: ({ query: q }) => ({ perStage: q.per_stage, stageId: q.stage_id, cursor: q.cursor, ownerUserId: q.owner_user_id, minValue: q.min_value }),
+    output: board.map,
+  }),
+  stream({
+    method: 'get', path: '/v1/crm/deals/export', contract: deals.export, status: 200,
+    contentType: 'text/csv; charset=utf-8',
+    headersOut: { 'content-disposition': 'attachment; filename="deals.csv"', 'cache-control': 'no-store' },
+    input: () => undefined,
+    chunk: (text) => text,
+  }),
+  json({
+    method: 'get', path: '/v1/crm/deals/{deal_id}', contract: deals.get, status: 200,
+    summary: 'One deal with its contacts and activities; its ETag is its version.',
+    params: dealId, response: dealDetail.schema,
+    input: ({ params }) => ({ dealId: params.deal_id }),
+    output: (deal, reply) => {
+      reply.header('ETag', `"${deal.version}"`);
+      return dealDetail.map(deal);
+    },
+  }),
+  json({
+    method: 'patch', path: '/v1/crm/deals/{deal_id}', contract: deals.update, status: 200,
+    params: dealId, headers: ifMatchHeaders, body: updateBody.schema, response: dealShape.schema,
+    input: ({ params, headers, body }) => ({ ...updateBody.toContract(body), dealId: params.deal_id, expectedVersion: headers['if-match'] }),
+    output: dealShape.map,
+  }),
+  json({
+    method: 'patch', path: '/v1/crm/deals/{deal_id}/move', contract: deals.move, status: 200,
+    params: dealId, headers: ifMatchHeaders, body: moveBody.schema, response: dealShape.schema,
+    input: ({ params, headers, body }) => ({ ...moveBody.toContract(body), dealId: params.deal_id, expectedVersion: headers['if-match'] }),
+    output: dealShape.map,
+  }),
+  json({
+    method: 'delete', path: '/v1/crm/deals/{deal_id}', contract: deals.delete, status: 200,
+    params: dealId, headers: ifMatchHeaders, response: deletedShape.schema,
+    input: ({ params, headers }) => ({ dealId: params.deal_id, expectedVersion: headers['if-match'] }),
+    output: deletedShape.map,
+  }),
+  json({
+    method: 'get', path: '/v1/crm/deals/{deal_id}/timeline', contract: deals.timeline, status: 200,
+    params: dealId, response: timeline.schema,
+    input: ({ params }) => ({ dealId: params.deal_id }),
+    output: timeline.map,
+  }),
+  json({
+    method: 'get', path: '/v1/crm/deals/{deal_id}/contacts', contract: contacts.list, status: 200,
+    params: dealId, response: contactList.schema,
+    input: ({ params }) => ({ dealId: params.deal_id }),
+    output: contactList.map,
+  }),
+  json({
+    method: 'post', path: '/v1/crm/deals/{deal_id}/contacts', contract: contacts.attach, status: 201,
+    params: dealId, body: attachBody.schema, response: contactShape.schema,
+    input: ({ params, body }) => ({ ...attachBody.toContract(body), dealId: params.deal_id }),
+    output: contactShape.map,
+  }),
+  json({
+    method: 'get', path: '/v1/crm/deals/{deal_id}/activities', contract: activities.list, status: 200,
+    params: dealId, response: activityList.schema,
+    input: ({ params }) => ({ dealId: params.deal_id }),
+    output: activityList.map,
+  }),
+  json({
+    method: 'post', path: '/v1/crm/deals/{deal_id}/activities', contract: activities.log, status: 201,
+    params: dealId, body: activityBody.schema, response: activityShape.schema,
+    input: ({ params, body }) => ({ ...activityBody.toContract(body), dealId: params.deal_id }),
+    output: activityShape.map,
+  }),
+  json({
+    method: 'patch', path: '/v1/crm/contacts/{contact_id}', contract: contacts.update, status: 200,
+    params: contactId, body: contactBody.schema, response: contactShape.schema,
+    input: ({ params, body }) => ({ ...contactBody.toContract(body), contactId: params.contact_id }),
+    output: contactShape.map,
+  }),
+  json({
+    method: 'delete', path: '/v1/crm/contacts/{contact_id}', contract: contacts.delete, status: 200,
+    params: contactId, response: snakeFace(contacts.delete.output).schema,
+    input: ({ params }) => ({ contactId: params.contact_id }),
+    output: snakeFace(contacts.delete.output).map,
+  }),
+  json({
+    method: 'get', path: '/v1/crm/leaderboard', contract: leaderboard, status: 200,
+    query: leaderboardQuery, response: ranking.schema,
+    input: ({ query: q }) => ({ days: q.days }),
+    output: ranking.map,
+  }),
+];

@@ -2,28 +2,20 @@ import { inTenant } from '@crm/db';
 import { DomainError, pipeline } from '@crm/domain';
 import { type Checkpoint, decodeCheckpoint, encodeCheckpoint, type EventStore, type StoredEvent } from '@crm/eventstore';
 import { tracked } from '@trpc/server';
-import { z } from 'zod';
-import { readDeals } from './read-deals.ts';
+import { board, type BoardChange } from '../../contracts/pipeline.ts';
+import { subscription } from '../../trpc.ts';
+import type { z } from 'zod';
 
 const BOARD_EVENTS = [...Object.values(pipeline.deals.DealEvent), ...Object.values(pipeline.stages.StageEvent)];
 const POLL_MS = 1000;
 
-export interface BoardChange {
-  type: string;
-  stream: string;
-  deal_id: string | null;
-  version: number;
-  data: unknown;
-  occurred_at: string;
-}
-
-const toChange = (e: StoredEvent): BoardChange => ({
+const toChange = (e: StoredEvent): z.infer<typeof BoardChange> => ({
   type: e.type,
   stream: e.streamType,
-  deal_id: e.streamType === 'deal' ? e.streamId : null,
+  dealId: e.streamType === 'deal' ? e.streamId : null,
   version: e.streamVersion,
   data: e.data,
-  occurred_at: e.occurredAt.toISOString(),
+  occurredAt: e.occurredAt.toISOString(),
 });
 
 /** Resolves on the next local append, after `ms`, or when the subscriber leaves. */
@@ -46,9 +38,7 @@ function nextWake(store: EventStore, ms: number, signal: AbortSignal | undefined
  * its checkpoint: a client that reconnects with its lastEventId gets exactly what it missed. Other
  * processes' writes arrive by polling; this process's wake the reader at once.
  */
-export const boardChanges = readDeals
-  .input(z.object({ lastEventId: z.string().max(50).nullish() }).optional())
-  .subscription(async function* ({ ctx, input, signal }) {
+export const boardChanges = subscription(board.changes, async function* ({ ctx, input, signal }) {
     const { db, store } = ctx.services;
     const tenantId = ctx.principal.tenantId;
     let checkpoint: Checkpoint | null = input?.lastEventId ? decodeCheckpoint(input.lastEventId) : await inTenant(db, tenantId, (tx) => store.head(tx, tenantId));

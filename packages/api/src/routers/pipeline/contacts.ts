@@ -1,10 +1,8 @@
 import { DomainError, pipeline } from '@crm/domain';
-import { z } from 'zod';
-import { router } from '../../trpc.ts';
+import { contacts as c } from '../../contracts/pipeline.ts';
+import { mutation, query, router } from '../../trpc.ts';
 import { runCommand, runQuery } from '../../unit-of-work.ts';
 import { contactDto } from './dtos.ts';
-import { personFields, uuid } from './inputs.ts';
-import { readDeals, writeDeals } from './read-deals.ts';
 
 const { deals } = pipeline;
 
@@ -16,39 +14,37 @@ async function mustGetContact(tx: Parameters<typeof deals.getContact>[0], tenant
 
 /** Contacts on a deal. A contact is a person: attaching by an email the tenant knows links that person. */
 export const contactsRouter = router({
-  list: readDeals.input(z.object({ deal_id: uuid })).query(async ({ ctx, input }) => {
+  list: query(c.list, async ({ ctx, input }) => {
     const tenantId = ctx.principal.tenantId;
     return runQuery(ctx, async (tx) => {
-      if (!(await deals.getDeal(tx, tenantId, input.deal_id))) throw new DomainError('not_found', 'deal_not_found', `deal ${input.deal_id} not found`);
-      return { contacts: (await deals.dealContacts(tx, tenantId, input.deal_id)).map(contactDto) };
+      if (!(await deals.getDeal(tx, tenantId, input.dealId))) throw new DomainError('not_found', 'deal_not_found', `deal ${input.dealId} not found`);
+      return { contacts: (await deals.dealContacts(tx, tenantId, input.dealId)).map(contactDto) };
     });
   }),
 
-  attach: writeDeals
-    .input(z.object({ deal_id: uuid, person_id: uuid.optional(), ...personFields }))
-    .mutation(async ({ ctx, input }) => {
-      if (!input.person_id && !input.name && !input.email) {
-        throw new DomainError('invalid', 'validation_error', 'give person_id, or a name or email for the contact');
-      }
-      const row = await runCommand(ctx, async (c) => {
-        const id = await deals.attachContact(c, input.deal_id, {
-          personId: input.person_id, name: input.name, email: input.email, phone: input.phone, title: input.title, role: input.role,
-        });
-        return mustGetContact(c.tx, c.tenantId, id);
+  attach: mutation(c.attach, async ({ ctx, input }) => {
+    if (!input.personId && !input.name && !input.email) {
+      throw new DomainError('invalid', 'validation_error', 'give personId, or a name or email for the contact');
+    }
+    const row = await runCommand(ctx, async (cmd) => {
+      const id = await deals.attachContact(cmd, input.dealId, {
+        personId: input.personId, name: input.name, email: input.email, phone: input.phone, title: input.title, role: input.role,
       });
-      return contactDto(row);
-    }),
-
-  update: writeDeals.input(z.object({ contact_id: uuid, ...personFields })).mutation(async ({ ctx, input }) => {
-    const row = await runCommand(ctx, async (c) => {
-      await deals.updateContact(c, input.contact_id, { name: input.name, email: input.email, phone: input.phone, title: input.title, role: input.role });
-      return mustGetContact(c.tx, c.tenantId, input.contact_id);
+      return mustGetContact(cmd.tx, cmd.tenantId, id);
     });
     return contactDto(row);
   }),
 
-  delete: writeDeals.input(z.object({ contact_id: uuid })).mutation(async ({ ctx, input }) => {
-    await runCommand(ctx, (c) => deals.detachContact(c, input.contact_id));
-    return { deleted: true, id: input.contact_id };
+  update: mutation(c.update, async ({ ctx, input }) => {
+    const row = await runCommand(ctx, async (cmd) => {
+      await deals.updateContact(cmd, input.contactId, { name: input.name, email: input.email, phone: input.phone, title: input.title, role: input.role });
+      return mustGetContact(cmd.tx, cmd.tenantId, input.contactId);
+    });
+    return contactDto(row);
+  }),
+
+  delete: mutation(c.delete, async ({ ctx, input }) => {
+    await runCommand(ctx, (cmd) => deals.detachContact(cmd, input.contactId));
+    return { deleted: true as const, id: input.contactId };
   }),
 });

@@ -1,10 +1,8 @@
 import { DomainError, pipeline } from '@crm/domain';
-import { z } from 'zod';
-import { requirePermission, router } from '../../trpc.ts';
-import { crmProcedure as crm, readDeals, writeDeals } from './read-deals.ts';
+import { deals as c } from '../../contracts/pipeline.ts';
+import { mutation, query, router, streamQuery } from '../../trpc.ts';
 import { runCommand, runQuery } from '../../unit-of-work.ts';
 import { activityDto, contactDto, dealDto, timelineDto } from './dtos.ts';
-import { dealName, domain, expectedVersion, filters, ownerUserId, uuid, valueUsd } from './inputs.ts';
 import { kanban } from './kanban.ts';
 
 const { deals } = pipeline;
@@ -18,76 +16,69 @@ async function mustGetDeal(tx: Parameters<typeof deals.getDeal>[0], tenantId: st
 const EXPORT_PAGE = 1000;
 
 export const dealsRouter = router({
-  create: writeDeals
-    .input(z.object({ name: dealName, domain: domain.optional(), value_usd: valueUsd.default(0), stage_id: uuid.optional(), owner_user_id: ownerUserId.optional() }))
-    .mutation(async ({ ctx, input }) => {
-      const row = await runCommand(ctx, async (c) => {
-        const id = await deals.createDeal(c, {
-          name: input.name, domain: input.domain ?? null, valueUsd: input.value_usd, stageId: input.stage_id, ownerUserId: input.owner_user_id,
-        });
-        return mustGetDeal(c.tx, c.tenantId, id);
+  create: mutation(c.create, async ({ ctx, input }) => {
+    const row = await runCommand(ctx, async (cmd) => {
+      const id = await deals.createDeal(cmd, {
+        name: input.name, domain: input.domain ?? null, valueUsd: input.valueUsd, stageId: input.stageId, ownerUserId: input.ownerUserId,
       });
-      return dealDto(row);
-    }),
-
-  list: readDeals
-    .input(z.object({ ...filters, page: z.number().int().min(1).default(1), page_size: z.number().int().min(1).max(200).default(50) }).default({ page: 1, page_size: 50 }))
-    .query(async ({ ctx, input }) => {
-      const { rows, total } = await runQuery(ctx, (tx) =>
-        deals.listDeals(tx, ctx.principal.tenantId, { stageId: input.stage_id, ownerUserId: input.owner_user_id, minValue: input.min_value, q: input.q }, input.page, input.page_size),
-      );
-      return { deals: rows.map(dealDto), total, page: input.page, page_size: input.page_size, has_more: input.page * input.page_size < total };
-    }),
-
-  get: readDeals.input(z.object({ deal_id: uuid })).query(async ({ ctx, input }) => {
-    const tenantId = ctx.principal.tenantId;
-    const [deal, contacts, activities] = await runQuery(ctx, async (tx) => [
-      await mustGetDeal(tx, tenantId, input.deal_id),
-      await deals.dealContacts(tx, tenantId, input.deal_id),
-      await deals.dealActivities(tx, tenantId, input.deal_id),
-    ] as const);
-    return { ...dealDto(deal), contacts: contacts.map(contactDto), activities: activities.map(activityDto) };
-  }),
-
-  update: writeDeals
-    .input(z.object({ deal_id: uuid, expected_version: expectedVersion, name: dealName.optional(), domain: domain.optional(), value_usd: valueUsd.optional(), owner_user_id: ownerUserId.optional() }))
-    .mutation(async ({ ctx, input }) => {
-      const row = await runCommand(ctx, async (c) => {
-        await deals.updateDeal(c, input.deal_id, {
-          name: input.name, domain: input.domain, valueUsd: input.value_usd, ownerUserId: input.owner_user_id, expectedVersion: input.expected_version,
-        });
-        return mustGetDeal(c.tx, c.tenantId, input.deal_id);
-      });
-      return dealDto(row);
-    }),
-
-  move: writeDeals.input(z.object({ deal_id: uuid, stage_id: uuid, expected_version: expectedVersion })).mutation(async ({ ctx, input }) => {
-    const row = await runCommand(ctx, async (c) => {
-      await deals.moveDeal(c, input.deal_id, input.stage_id, input.expected_version);
-      return mustGetDeal(c.tx, c.tenantId, input.deal_id);
+      return mustGetDeal(cmd.tx, cmd.tenantId, id);
     });
     return dealDto(row);
   }),
 
-  delete: writeDeals.input(z.object({ deal_id: uuid, expected_version: expectedVersion })).mutation(async ({ ctx, input }) => {
-    await runCommand(ctx, (c) => deals.deleteDeal(c, input.deal_id, input.expected_version));
-    return { deleted: true, id: input.deal_id };
+  list: query(c.list, async ({ ctx, input }) => {
+    const { rows, total } = await runQuery(ctx, (tx) =>
+      deals.listDeals(tx, ctx.principal.tenantId, { stageId: input.stageId, ownerUserId: input.ownerUserId, minValue: input.minValue, q: input.q }, input.page, input.pageSize),
+    );
+    return { deals: rows.map(dealDto), total, page: input.page, pageSize: input.pageSize, hasMore: input.page * input.pageSize < total };
+  }),
+
+  get: query(c.get, async ({ ctx, input }) => {
+    const tenantId = ctx.principal.tenantId;
+    const [deal, contacts, activities] = await runQuery(ctx, async (tx) => [
+      await mustGetDeal(tx, tenantId, input.dealId),
+      await deals.dealContacts(tx, tenantId, input.dealId),
+      await deals.dealActivities(tx, tenantId, input.dealId),
+    ] as const);
+    return { ...dealDto(deal), contacts: contacts.map(contactDto), activities: activities.map(activityDto) };
+  }),
+
+  update: mutation(c.update, async ({ ctx, input }) => {
+    const row = await runCommand(ctx, async (cmd) => {
+      await deals.updateDeal(cmd, input.dealId, {
+        name: input.name, domain: input.domain, valueUsd: input.valueUsd, ownerUserId: input.ownerUserId, expectedVersion: input.expectedVersion,
+      });
+      return mustGetDeal(cmd.tx, cmd.tenantId, input.dealId);
+    });
+    return dealDto(row);
+  }),
+
+  move: mutation(c.move, async ({ ctx, input }) => {
+    const row = await runCommand(ctx, async (cmd) => {
+      await deals.moveDeal(cmd, input.dealId, input.stageId, input.expectedVersion);
+      return mustGetDeal(cmd.tx, cmd.tenantId, input.dealId);
+    });
+    return dealDto(row);
+  }),
+
+  delete: mutation(c.delete, async ({ ctx, input }) => {
+    await runCommand(ctx, (cmd) => deals.deleteDeal(cmd, input.dealId, input.expectedVersion));
+    return { deleted: true as const, id: input.dealId };
   }),
 
   kanban,
 
-  /** Who changed what on a deal, when, before and after; kept after the deal is deleted. */
-  timeline: readDeals.input(z.object({ deal_id: uuid })).query(async ({ ctx, input }) => {
-    const rows = await runQuery(ctx, (tx) => deals.dealTimeline(tx, ctx.principal.tenantId, input.deal_id));
-    if (rows.length === 0) throw new DomainError('not_found', 'deal_not_found', `deal ${input.deal_id} not found`);
-    return { deal_id: input.deal_id, entries: rows.map(timelineDto) };
+  timeline: query(c.timeline, async ({ ctx, input }) => {
+    const rows = await runQuery(ctx, (tx) => deals.dealTimeline(tx, ctx.principal.tenantId, input.dealId));
+    if (rows.length === 0) throw new DomainError('not_found', 'deal_not_found', `deal ${input.dealId} not found`);
+    return { dealId: input.dealId, entries: rows.map(timelineDto) };
   }),
 
   /**
    * Every deal with its current stage as CSV, yielded page by page: each page is its own short
    * transaction, so memory and transaction time stay flat however many deals there are.
    */
-  export: crm.use(requirePermission('crm.deals.export')).query(async function* ({ ctx }) {
+  export: streamQuery(c.export, async function* ({ ctx }) {
     const tenantId = ctx.principal.tenantId;
     yield deals.csvRow([...deals.EXPORT_COLUMNS]);
     let after: pipeline.deals.ColumnCursor | null = null;

@@ -1,49 +1,67 @@
 import type { pipeline } from '@crm/domain';
+import type { Activity, Deal, DealContact, Stage } from '../../contracts/pipeline.ts';
 
-// Document 000's shapes: snake_case, money as numbers, times as ISO strings.
+// Read-model rows to the contracts' results: money as numbers, times as ISO strings.
 
-export const dealDto = (d: pipeline.deals.DealsTable) => ({
+/** JSON columns are objects when set; anything else reads as none. */
+export function jsonObject(value: unknown): Record<string, unknown> | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : null;
+}
+
+export const stageDto = (s: pipeline.stages.StagesTable): Stage => ({
+  id: s.id,
+  name: s.name,
+  color: s.color,
+  order: s.position,
+  isWon: s.is_won,
+  isLost: s.is_lost,
+  version: Number(s.version),
+  createdAt: s.created_at.toISOString(),
+  updatedAt: s.updated_at.toISOString(),
+});
+
+export const dealDto = (d: pipeline.deals.DealsTable): Deal => ({
   id: d.id,
   name: d.name,
   domain: d.domain,
-  value_usd: Number(d.value_usd),
-  stage_id: d.stage_id,
-  owner_user_id: d.owner_user_id,
-  stage_entered_at: d.stage_entered_at.toISOString(),
+  valueUsd: Number(d.value_usd),
+  stageId: d.stage_id,
+  ownerUserId: d.owner_user_id,
+  stageEnteredAt: d.stage_entered_at.toISOString(),
   version: Number(d.version),
-  created_by: d.created_by,
-  created_at: d.created_at.toISOString(),
-  updated_at: d.updated_at.toISOString(),
+  createdBy: d.created_by,
+  createdAt: d.created_at.toISOString(),
+  updatedAt: d.updated_at.toISOString(),
 });
 
-export const contactDto = (c: pipeline.deals.ContactRow) => ({
+export const contactDto = (c: pipeline.deals.ContactRow): DealContact => ({
   id: c.id,
-  deal_id: c.deal_id,
-  person_id: c.person_id,
+  dealId: c.deal_id,
+  personId: c.person_id,
   name: c.name,
   email: c.primary_email,
-  phone: (c.contact_numbers as string[])[0] ?? null,
+  phone: Array.isArray(c.contact_numbers) && typeof c.contact_numbers[0] === 'string' ? c.contact_numbers[0] : null,
   title: c.job_title,
   role: c.role,
-  created_at: c.created_at.toISOString(),
-  updated_at: c.updated_at.toISOString(),
+  createdAt: c.created_at.toISOString(),
+  updatedAt: c.updated_at.toISOString(),
 });
 
-export const activityDto = (a: pipeline.deals.ActivitiesTable) => ({
+export const activityDto = (a: pipeline.deals.ActivitiesTable): Activity => ({
   id: a.id,
-  deal_id: a.deal_id,
+  dealId: a.deal_id,
   type: a.type,
   body: a.body,
-  scheduled_for: a.scheduled_for?.toISOString() ?? null,
-  actor_user_id: a.actor_user_id,
-  data: a.data,
-  created_at: a.created_at.toISOString(),
+  scheduledFor: a.scheduled_for?.toISOString() ?? null,
+  actorUserId: a.actor_user_id,
+  data: jsonObject(a.data),
+  createdAt: a.created_at.toISOString(),
 });
 
 export const timelineDto = (t: pipeline.deals.DealTimelineTable) => ({
   version: Number(t.stream_version),
   event: t.event_type,
-  actor_user_id: t.actor_user_id,
-  changes: t.changes,
-  occurred_at: t.occurred_at.toISOString(),
+  actorUserId: t.actor_user_id,
+  changes: jsonObject(t.changes) ?? {},
+  occurredAt: t.occurred_at.toISOString(),
 });

@@ -1,84 +1,46 @@
 import { DomainError, pipeline } from '@crm/domain';
-import { z } from 'zod';
-import { authedProcedure, requirePermission, requirePlan, router } from '../../trpc.ts';
+import { stages as c } from '../../contracts/pipeline.ts';
+import { mutation, query, router } from '../../trpc.ts';
 import { runCommand, runQuery } from '../../unit-of-work.ts';
+import { stageDto } from './dtos.ts';
 
-// Document 000's conventions: snake_case fields, stages listed in pipeline order.
-
-const stageName = z.string().trim().min(1).max(100);
-const color = z.string().trim().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'a hex colour such as #22c55e');
-const order = z.number().int().min(0).max(10_000);
-const stageId = z.string().uuid();
-/** The version a client read (If-Match on REST): a write against an older one is refused with 409. */
-const expectedVersion = z.number().int().min(1).optional();
-
-export const stageDto = (s: pipeline.stages.StagesTable) => ({
-  id: s.id,
-  name: s.name,
-  color: s.color,
-  order: s.position,
-  is_won: s.is_won,
-  is_lost: s.is_lost,
-  version: Number(s.version),
-  created_at: s.created_at.toISOString(),
-  updated_at: s.updated_at.toISOString(),
-});
-
-const crm = authedProcedure.use(requirePlan('pro'));
-const read = crm.use(requirePermission('crm.stages.read'));
-const write = crm.use(requirePermission('crm.stages.write'));
-
+/** The pipeline's columns, in order. */
 export const stagesRouter = router({
-  list: read.query(async ({ ctx }) => {
+  list: query(c.list, async ({ ctx }) => {
     const rows = await runQuery(ctx, (tx) => pipeline.stages.listStages(tx, ctx.principal.tenantId));
     return rows.map(stageDto);
   }),
 
-  get: read.input(z.object({ stage_id: stageId })).query(async ({ ctx, input }) => {
-    const row = await runQuery(ctx, (tx) => pipeline.stages.getStage(tx, ctx.principal.tenantId, input.stage_id));
-    if (!row) throw new DomainError('not_found', 'stage_not_found', `stage ${input.stage_id} not found`);
+  get: query(c.get, async ({ ctx, input }) => {
+    const row = await runQuery(ctx, (tx) => pipeline.stages.getStage(tx, ctx.principal.tenantId, input.stageId));
+    if (!row) throw new DomainError('not_found', 'stage_not_found', `stage ${input.stageId} not found`);
     return stageDto(row);
   }),
 
-  create: write
-    .input(z.object({ name: stageName, color: color.optional(), order: order.optional(), is_won: z.boolean().optional(), is_lost: z.boolean().optional() }))
-    .mutation(async ({ ctx, input }) => {
-      const row = await runCommand(ctx, (c) =>
-        pipeline.stages.createStage(c, { name: input.name, color: input.color, order: input.order, isWon: input.is_won, isLost: input.is_lost }),
-      );
-      return stageDto(row);
-    }),
-
-  update: write
-    .input(
-      z.object({
-        stage_id: stageId,
-        expected_version: expectedVersion,
-        name: stageName.optional(),
-        color: color.optional(),
-        order: order.optional(),
-        is_won: z.boolean().optional(),
-        is_lost: z.boolean().optional(),
-      }),
-    )
-    .mutation(async ({ ctx, input }) => {
-      const row = await runCommand(ctx, (c) =>
-        pipeline.stages.changeStage(c, {
-          stageId: input.stage_id, expectedVersion: input.expected_version, name: input.name, color: input.color, order: input.order, isWon: input.is_won, isLost: input.is_lost,
-        }),
-      );
-      return stageDto(row);
-    }),
-
-  delete: write.input(z.object({ stage_id: stageId, expected_version: expectedVersion })).mutation(async ({ ctx, input }) => {
-    const out = await runCommand(ctx, (c) =>
-      pipeline.stages.deleteStage(c, input.stage_id, pipeline.deals.rehomeDeals, input.expected_version),
+  create: mutation(c.create, async ({ ctx, input }) => {
+    const row = await runCommand(ctx, (cmd) =>
+      pipeline.stages.createStage(cmd, { name: input.name, color: input.color, order: input.order, isWon: input.isWon, isLost: input.isLost }),
     );
-    return { deleted: true, stage_id: out.deletedStageId, moved_deals: out.movedDeals, moved_to_stage_id: out.movedTo };
+    return stageDto(row);
   }),
 
-  reorder: write.input(z.object({ stage_ids: z.array(stageId).min(1).max(500) })).mutation(async ({ ctx, input }) => {
-    const rows = await runCommand(ctx, (c) => pipeline.stages.reorder(c, input.stage_ids));
+  update: mutation(c.update, async ({ ctx, input }) => {
+    const row = await runCommand(ctx, (cmd) =>
+      pipeline.stages.changeStage(cmd, {
+        stageId: input.stageId, expectedVersion: input.expectedVersion, name: input.name, color: input.color, order: input.order,
+        isWon: input.isWon, isLost: input.isLost,
+      }),
+    );
+    return stageDto(row);
+  }),
+
+  delete: mutation(c.delete, async ({ ctx, input }) => {
+    const out = await runCommand(ctx, (cmd) => pipeline.stages.deleteStage(cmd, input.stageId, pipeline.deals.rehomeDeals, input.expectedVersion));
+    return { deleted: true as const, stageId: out.deletedStageId, movedDeals: out.movedDeals, movedToStageId: out.movedTo };
+  }),
+
+  reorder: mutation(c.reorder, async ({ ctx, input }) => {
+    const rows = await runCommand(ctx, (cmd) => pipeline.stages.reorder(cmd, input.stageIds));
     return rows.map(stageDto);
   }),
 });

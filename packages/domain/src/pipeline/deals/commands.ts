@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from '@crm/eventstore';
 import { sql } from 'kysely';
 import { findOrCreatePerson, type PersonFields, updatePerson } from '../../people/commands.ts';
 import type { CommandContext } from '../../shared/command.ts';
 import { DomainError, notFound } from '../../shared/errors.ts';
 import * as decide from './decide.ts';
-import { dealStream } from './events.ts';
+import { type DealEvent, dealStream } from './events.ts';
 import { getContact, getDeal } from './queries.ts';
 import type { DealsTable } from './tables.ts';
 
@@ -51,7 +50,7 @@ async function checkOwner(ctx: CommandContext, userId: number | null | undefined
   if (!user) throw new DomainError('invalid', 'owner_not_found', `user ${userId} is not a member of this tenant`, { owner_user_id: userId });
 }
 
-async function append(ctx: CommandContext, deal: { id: string; version: number }, events: NewEvent[]) {
+async function append(ctx: CommandContext, deal: { id: string; version: number }, events: DealEvent[]) {
   if (events.length === 0) return;
   await ctx.store.append(ctx.tx, ctx.tenantId, dealStream(deal.id), deal.version === 0 ? 'no_stream' : deal.version, events, ctx.metadata);
 }

@@ -1,6 +1,5 @@
-import type { NewEvent } from '@crm/eventstore';
 import { DomainError } from '../../shared/errors.ts';
-import { type DealCreated, DealEvent, type DealMoved } from './events.ts';
+import { type DealEvent, dealEvent, type DealMoved, type DealUpdated } from './events.ts';
 import type { DealsTable } from './tables.ts';
 
 /** What decide knows of a deal: its fields, its stream version and its contacts. */
@@ -36,12 +35,13 @@ export interface CreateDeal {
   ownerUserId: number | null;
 }
 
-export function createDeal(cmd: CreateDeal): NewEvent[] {
-  const data: DealCreated = {
-    deal_id: cmd.dealId, name: cmd.name, domain: cmd.domain, value_usd: money(cmd.valueUsd),
-    stage_id: cmd.stage.id, owner_user_id: cmd.ownerUserId,
-  };
-  return [{ type: DealEvent.DealCreated, data }];
+export function createDeal(cmd: CreateDeal): DealEvent[] {
+  return [
+    dealEvent('DealCreated', {
+      deal_id: cmd.dealId, name: cmd.name, domain: cmd.domain, value_usd: money(cmd.valueUsd),
+      stage_id: cmd.stage.id, owner_user_id: cmd.ownerUserId,
+    }),
+  ];
 }
 
 export interface UpdateDeal {
@@ -52,59 +52,63 @@ export interface UpdateDeal {
   expectedVersion?: number | undefined;
 }
 
+const UPDATABLE = ['name', 'domain', 'value_usd', 'owner_user_id'] as const;
+
 /** Records only the fields that change, each with its value before and after. */
-export function updateDeal(deal: DealState, cmd: UpdateDeal): NewEvent[] {
+export function updateDeal(deal: DealState, cmd: UpdateDeal): DealEvent[] {
   checkDealVersion(deal, cmd.expectedVersion);
-  const next: Partial<Record<'name' | 'domain' | 'value_usd' | 'owner_user_id', unknown>> = {};
+  const next: Partial<Pick<DealState, (typeof UPDATABLE)[number]>> = {};
   if (cmd.name !== undefined) next.name = cmd.name;
   if (cmd.domain !== undefined) next.domain = cmd.domain;
   if (cmd.valueUsd !== undefined) next.value_usd = money(cmd.valueUsd);
   if (cmd.ownerUserId !== undefined) next.owner_user_id = cmd.ownerUserId;
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
-  for (const [field, to] of Object.entries(next)) {
-    const from = deal[field as keyof DealState];
+  const changes: DealUpdated['changes'] = {};
+  for (const field of UPDATABLE) {
+    if (!Object.hasOwn(next, field)) continue;
+    const [from, to] = [deal[field], next[field]];
     if (from !== to) changes[field] = { from, to };
   }
-  return Object.keys(changes).length === 0 ? [] : [{ type: DealEvent.DealUpdated, data: { changes } }];
+  return Object.keys(changes).length === 0 ? [] : [dealEvent('DealUpdated', { changes })];
 }
 
 /** A move to the stage it is already in changes nothing and stamps nothing. */
 export function moveDeal(
   deal: DealState,
   cmd: { from: StageRef; to: StageRef; reason?: DealMoved['reason']; expectedVersion?: number | undefined },
-): NewEvent[] {
+): DealEvent[] {
   checkDealVersion(deal, cmd.expectedVersion);
   if (deal.stage_id === cmd.to.id) return [];
-  const data: DealMoved = {
-    from_stage_id: deal.stage_id, to_stage_id: cmd.to.id, reason: cmd.reason ?? 'user',
-    from_stage_name: cmd.from.name, to_stage_name: cmd.to.name,
-  };
-  return [{ type: DealEvent.DealMoved, data }];
+  return [
+    dealEvent('DealMoved', {
+      from_stage_id: deal.stage_id, to_stage_id: cmd.to.id, reason: cmd.reason ?? 'user',
+      from_stage_name: cmd.from.name, to_stage_name: cmd.to.name,
+    }),
+  ];
 }
 
-export function deleteDeal(deal: DealState, expectedVersion?: number): NewEvent[] {
+export function deleteDeal(deal: DealState, expectedVersion?: number): DealEvent[] {
   checkDealVersion(deal, expectedVersion);
-  return [{ type: DealEvent.DealDeleted, data: {} }];
+  return [dealEvent('DealDeleted', {})];
 }
 
-export function attachContact(deal: DealState, cmd: { contactId: string; personId: string; role: string }): NewEvent[] {
+export function attachContact(deal: DealState, cmd: { contactId: string; personId: string; role: string }): DealEvent[] {
   const existing = deal.contacts.find((c) => c.person_id === cmd.personId);
   if (existing) {
     throw new DomainError('conflict', 'contact_already_attached', `that person is already contact ${existing.id} on this deal`, {
       contact_id: existing.id, person_id: cmd.personId,
     });
   }
-  return [{ type: DealEvent.DealContactAttached, data: { contact_id: cmd.contactId, person_id: cmd.personId, role: cmd.role } }];
+  return [dealEvent('DealContactAttached', { contact_id: cmd.contactId, person_id: cmd.personId, role: cmd.role })];
 }
 
-export function changeContactRole(deal: DealState, contactId: string, role: string, currentRole: string): NewEvent[] {
+export function changeContactRole(deal: DealState, contactId: string, role: string, currentRole: string): DealEvent[] {
   if (!deal.contacts.some((c) => c.id === contactId)) throw new DomainError('not_found', 'contact_not_found', `contact ${contactId} not found`);
-  return role === currentRole ? [] : [{ type: DealEvent.DealContactUpdated, data: { contact_id: contactId, role } }];
+  return role === currentRole ? [] : [dealEvent('DealContactUpdated', { contact_id: contactId, role })];
 }
 
-export function detachContact(deal: DealState, contactId: string): NewEvent[] {
+export function detachContact(deal: DealState, contactId: string): DealEvent[] {
   if (!deal.contacts.some((c) => c.id === contactId)) throw new DomainError('not_found', 'contact_not_found', `contact ${contactId} not found`);
-  return [{ type: DealEvent.DealContactDetached, data: { contact_id: contactId } }];
+  return [dealEvent('DealContactDetached', { contact_id: contactId })];
 }
 
 /** Kinds a person may log; `stage_changed` is stamped by moves only. */
@@ -113,11 +117,10 @@ export const ACTIVITY_TYPES = ['call', 'email', 'note', 'meeting', 'task'] as co
 export function logActivity(
   _deal: DealState,
   cmd: { activityId: string; type: (typeof ACTIVITY_TYPES)[number]; body: string; scheduledFor: Date | null },
-): NewEvent[] {
+): DealEvent[] {
   return [
-    {
-      type: DealEvent.ActivityLogged,
-      data: { activity_id: cmd.activityId, type: cmd.type, body: cmd.body, scheduled_for: cmd.scheduledFor?.toISOString() ?? null },
-    },
+    dealEvent('ActivityLogged', {
+      activity_id: cmd.activityId, type: cmd.type, body: cmd.body, scheduled_for: cmd.scheduledFor?.toISOString() ?? null,
+    }),
   ];
 }

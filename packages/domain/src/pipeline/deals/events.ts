@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventBuilder, eventGuard, type NewEventOf, type StoredEventOf } from '../../shared/events.ts';
 
 // Every change to a deal is an event on its own stream, `deal/<deal id>`. Its contacts and
 // activities are on the same stream: they belong to the deal and are ordered with its moves.
@@ -48,6 +49,12 @@ export type DealContactUpdated = z.infer<typeof DealContactUpdated>;
 export type DealContactDetached = z.infer<typeof DealContactDetached>;
 export type ActivityLogged = z.infer<typeof ActivityLogged>;
 
+/** Every deal event type and its schema: the store parses each appended event against it. */
+export const dealEventSchemas = {
+  DealCreated, DealUpdated, DealMoved, DealDeleted, DealContactAttached, DealContactUpdated, DealContactDetached, ActivityLogged,
+} as const;
+export type DealEventType = keyof typeof dealEventSchemas;
+
 export const DealEvent = {
   DealCreated: 'DealCreated',
   DealUpdated: 'DealUpdated',
@@ -57,6 +64,15 @@ export const DealEvent = {
   DealContactUpdated: 'DealContactUpdated',
   DealContactDetached: 'DealContactDetached',
   ActivityLogged: 'ActivityLogged',
-} as const;
+} as const satisfies { [K in DealEventType]: K };
+
+/** A deal event as decide returns it: `{ type: 'DealMoved'; data: DealMoved } | ...`. */
+export type DealEvent = NewEventOf<typeof dealEventSchemas>;
+/** A deal event as read back, narrowed by `type`. */
+export type StoredDealEvent = StoredEventOf<typeof dealEventSchemas>;
+/** `dealEvent('DealMoved', data)`: takes only a DealMoved's data. */
+export const dealEvent = eventBuilder(dealEventSchemas);
+/** `isDealEvent(e, 'DealMoved')` narrows a stored event, so `e.data.to_stage_id` is typed. */
+export const isDealEvent = eventGuard(dealEventSchemas);
 
 export const dealStream = (dealId: string) => ({ type: 'deal', id: dealId });

@@ -1,20 +1,17 @@
 import type { Tx } from '@crm/db';
-import { prepareInsert, type Projection, rowProjection, type StoredEvent } from '@crm/eventstore';
+import { prepareInsert, type Projection, type StoredEvent } from '@crm/eventstore';
 import { sql } from 'kysely';
-import {
-  type ActivityLogged, type DealContactAttached, type DealContactDetached, type DealContactUpdated, type DealCreated,
-  DealEvent, type DealMoved, type DealUpdated,
-} from './events.ts';
-import type { ActivitiesTable, DealContactsTable, DealsTable } from './tables.ts';
+import { narrower, type TableRow, typedRowProjection } from '../../shared/events.ts';
+import { DealEvent, dealEventSchemas, type StoredDealEvent } from './events.ts';
 
 const ALL = Object.values(DealEvent);
 const actorOf = (e: StoredEvent): number | null => {
-  const id = (e.metadata as { userId?: unknown }).userId;
+  const id = e.metadata.userId;
   return typeof id === 'number' ? id : null;
 };
 
 /** The deal row: the board, the list, the leaderboard and the export all read it. */
-export const dealsProjection = rowProjection<DealsTable & Record<string, unknown>>({
+export const dealsProjection = typedRowProjection(dealEventSchemas, {
   name: 'pipeline.deals',
   table: 'crm_deals',
   key: 'id',
@@ -30,7 +27,7 @@ export const dealsProjection = rowProjection<DealsTable & Record<string, unknown
     const version = String(e.streamVersion);
     switch (e.type) {
       case DealEvent.DealCreated: {
-        const d = e.data as DealCreated;
+        const d = e.data;
         return {
           tenant_id: e.tenantId, id: d.deal_id, name: d.name, domain: d.domain, value_usd: d.value_usd, stage_id: d.stage_id,
           owner_user_id: d.owner_user_id, stage_entered_at: e.occurredAt, version, created_by: actorOf(e),
@@ -39,12 +36,13 @@ export const dealsProjection = rowProjection<DealsTable & Record<string, unknown
       }
       case DealEvent.DealUpdated: {
         if (!row) return null;
-        const next = { ...row, version, updated_at: e.occurredAt };
-        for (const [field, change] of Object.entries((e.data as DealUpdated).changes)) (next as Record<string, unknown>)[field] = change.to;
+        const next: TableRow<'crm_deals'> = { ...row, version, updated_at: e.occurredAt };
+        // Each change names a deal column; the event says what it became.
+        for (const [field, change] of Object.entries(e.data.changes)) next[field] = change.to;
         return next;
       }
       case DealEvent.DealMoved:
-        return row && { ...row, stage_id: (e.data as DealMoved).to_stage_id, stage_entered_at: e.occurredAt, version, updated_at: e.occurredAt };
+        return row && { ...row, stage_id: e.data.to_stage_id, stage_entered_at: e.occurredAt, version, updated_at: e.occurredAt };
       case DealEvent.DealDeleted:
         return null;
       default:
@@ -53,24 +51,24 @@ export const dealsProjection = rowProjection<DealsTable & Record<string, unknown
   },
 });
 
-export const dealContactsProjection = rowProjection<DealContactsTable & Record<string, unknown>>({
+export const dealContactsProjection = typedRowProjection(dealEventSchemas, {
   name: 'pipeline.deal_contacts',
   table: 'crm_deal_contacts',
   key: 'id',
   columns: ['tenant_id', 'id', 'deal_id', 'person_id', 'role', 'created_at', 'updated_at'],
   handles: [DealEvent.DealContactAttached, DealEvent.DealContactUpdated, DealEvent.DealContactDetached, DealEvent.DealDeleted],
   creates: [DealEvent.DealContactAttached],
-  keysOf: (e) => (e.type === DealEvent.DealDeleted ? [] : [(e.data as { contact_id: string }).contact_id]),
+  keysOf: (e) => (e.type === DealEvent.DealDeleted ? [] : [e.data.contact_id]),
   evolve(row, e) {
     switch (e.type) {
       case DealEvent.DealContactAttached: {
-        const d = e.data as DealContactAttached;
+        const d = e.data;
         return { tenant_id: e.tenantId, id: d.contact_id, deal_id: e.streamId, person_id: d.person_id, role: d.role, created_at: e.occurredAt, updated_at: e.occurredAt };
       }
       case DealEvent.DealContactUpdated:
-        return row && { ...row, role: (e.data as DealContactUpdated).role, updated_at: e.occurredAt };
+        return row && { ...row, role: e.data.role, updated_at: e.occurredAt };
       case DealEvent.DealContactDetached:
-        return (e.data as DealContactDetached).contact_id === row?.id ? null : row;
+        return e.data.contact_id === row?.id ? null : row;
       default:
         return row;
     }
@@ -79,7 +77,7 @@ export const dealContactsProjection = rowProjection<DealContactsTable & Record<s
 });
 
 /** Logged activities, plus a `stage_changed` entry stamped by every move (its id is the event's). */
-export const activitiesProjection = rowProjection<ActivitiesTable & Record<string, unknown>>({
+export const activitiesProjection = typedRowProjection(dealEventSchemas, {
   name: 'pipeline.activities',
   table: 'crm_activities',
   key: 'id',
@@ -88,46 +86,57 @@ export const activitiesProjection = rowProjection<ActivitiesTable & Record<strin
   // Each activity row is made by exactly one event, with a new id.
   creates: [DealEvent.ActivityLogged, DealEvent.DealMoved],
   keysOf: (e) =>
-    e.type === DealEvent.ActivityLogged ? [(e.data as ActivityLogged).activity_id] : e.type === DealEvent.DealMoved ? [e.eventId] : [],
-  evolve(_row, e) {
+    e.type === DealEvent.ActivityLogged ? [e.data.activity_id] : e.type === DealEvent.DealMoved ? [e.eventId] : [],
+  evolve(row, e) {
     const base = { tenant_id: e.tenantId, deal_id: e.streamId, actor_user_id: actorOf(e), created_at: e.occurredAt };
-    if (e.type === DealEvent.ActivityLogged) {
-      const d = e.data as ActivityLogged;
-      return { ...base, id: d.activity_id, type: d.type, body: d.body, scheduled_for: d.scheduled_for ? new Date(d.scheduled_for) : null, data: {} };
+    switch (e.type) {
+      case DealEvent.ActivityLogged: {
+        const d = e.data;
+        return { ...base, id: d.activity_id, type: d.type, body: d.body, scheduled_for: d.scheduled_for ? new Date(d.scheduled_for) : null, data: {} };
+      }
+      case DealEvent.DealMoved: {
+        const d = e.data;
+        return {
+          ...base, id: e.eventId, type: 'stage_changed', scheduled_for: null,
+          body: `Moved from ${d.from_stage_name} to ${d.to_stage_name}${d.reason === 'stage_deleted' ? ' (stage deleted)' : ''}`,
+          data: { from_stage_id: d.from_stage_id, to_stage_id: d.to_stage_id, reason: d.reason },
+        };
+      }
+      default:
+        // A deleted deal touches no activity row (keysOf); deleteWhere removes them.
+        return row;
     }
-    const d = e.data as DealMoved;
-    return {
-      ...base, id: e.eventId, type: 'stage_changed', scheduled_for: null,
-      body: `Moved from ${d.from_stage_name} to ${d.to_stage_name}${d.reason === 'stage_deleted' ? ' (stage deleted)' : ''}`,
-      data: { from_stage_id: d.from_stage_id, to_stage_id: d.to_stage_id, reason: d.reason },
-    };
   },
   deleteWhere: (e) => (e.type === DealEvent.DealDeleted ? { column: 'deal_id', value: e.streamId } : null),
 });
 
 /** What each deal event changed, before and after, and who did it. Kept after a deal is deleted: it is the audit trail. */
-function timelineChanges(e: StoredEvent): Record<string, unknown> {
+function timelineChanges(e: StoredDealEvent): Record<string, unknown> {
   switch (e.type) {
     case DealEvent.DealCreated: {
-      const d = e.data as DealCreated;
+      const d = e.data;
       const fields = { name: d.name, domain: d.domain, value_usd: d.value_usd, stage_id: d.stage_id, owner_user_id: d.owner_user_id };
       return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, { from: null, to: v }]));
     }
     case DealEvent.DealUpdated:
-      return (e.data as DealUpdated).changes;
+      return e.data.changes;
     case DealEvent.DealMoved: {
-      const d = e.data as DealMoved;
+      const d = e.data;
       return { stage_id: { from: d.from_stage_id, to: d.to_stage_id }, stage_name: { from: d.from_stage_name, to: d.to_stage_name }, reason: d.reason };
     }
     default:
-      return e.data as Record<string, unknown>;
+      return e.data;
   }
 }
 
-const timelineRow = (e: StoredEvent) => ({
-  tenant_id: e.tenantId, deal_id: e.streamId, stream_version: String(e.streamVersion), event_type: e.type,
-  actor_user_id: actorOf(e), changes: timelineChanges(e), occurred_at: e.occurredAt,
-});
+const asDealEvent = narrower(dealEventSchemas, ALL, 'pipeline.deal_timeline');
+const timelineRow = (stored: StoredEvent) => {
+  const e = asDealEvent(stored);
+  return {
+    tenant_id: e.tenantId, deal_id: e.streamId, stream_version: String(e.streamVersion), event_type: e.type,
+    actor_user_id: actorOf(e), changes: timelineChanges(e), occurred_at: e.occurredAt,
+  };
+};
 
 /** One row per deal event, never changed afterwards: the rebuild can write each batch as it comes. */
 export const dealTimelineProjection: Projection = {

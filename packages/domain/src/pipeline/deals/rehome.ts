@@ -1,5 +1,5 @@
 import type { CommandContext } from '../../shared/command.ts';
-import { DealEvent, dealStream } from './events.ts';
+import { dealEvent, dealStream } from './events.ts';
 
 /**
  * Moves every deal of a stage to another stage, one DealMoved event per deal with reason
@@ -19,10 +19,10 @@ export async function rehomeDeals(ctx: CommandContext, fromStageId: string, toSt
     .execute();
   for (const deal of deals) {
     await ctx.store.append(ctx.tx, ctx.tenantId, dealStream(deal.id), Number(deal.version), [
-      { type: DealEvent.DealMoved, data: {
+      dealEvent('DealMoved', {
         from_stage_id: fromStageId, to_stage_id: toStageId, reason: 'stage_deleted',
         from_stage_name: nameOf(fromStageId), to_stage_name: nameOf(toStageId),
-      } },
+      }),
     ], ctx.metadata);
   }
   return deals.length;

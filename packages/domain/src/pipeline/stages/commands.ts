@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from '@crm/eventstore';
 import { sql } from 'kysely';
 import type { CommandContext } from '../../shared/command.ts';
 import { notFound } from '../../shared/errors.ts';
 import { addStage, type AddStage, DEFAULT_STAGES, removeStage, reorderStages, updateStage, type UpdateStage } from './decide.ts';
-import { pipelineStream, StageEvent } from './events.ts';
+import { pipelineStream, type StageEvent, stageEvent } from './events.ts';
 import { getStage, listStages, loadPipeline } from './queries.ts';
 
-async function appendToPipeline(ctx: CommandContext, version: number, events: NewEvent[]) {
+async function appendToPipeline(ctx: CommandContext, version: number, events: StageEvent[]) {
   await ctx.store.append(ctx.tx, ctx.tenantId, pipelineStream(ctx.tenantId), version === 0 ? 'no_stream' : version, events, ctx.metadata);
 }
 
@@ -15,8 +14,8 @@ async function appendToPipeline(ctx: CommandContext, version: number, events: Ne
 export async function seedDefaultStages(ctx: CommandContext) {
   const ids = DEFAULT_STAGES.map(() => randomUUID());
   await appendToPipeline(ctx, 0, [
-    ...DEFAULT_STAGES.map((s, i) => ({ type: StageEvent.StageAdded, data: { stage_id: ids[i]!, ...s } })),
-    { type: StageEvent.StagesReordered, data: { stage_ids: ids } },
+    ...DEFAULT_STAGES.map((s, i) => stageEvent('StageAdded', { stage_id: ids[i]!, ...s })),
+    stageEvent('StagesReordered', { stage_ids: ids }),
   ]);
 }
 

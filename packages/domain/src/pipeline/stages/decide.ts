@@ -1,6 +1,5 @@
-import type { NewEvent } from '@crm/eventstore';
 import { DomainError, notFound } from '../../shared/errors.ts';
-import { StageEvent, type StageAdded, type StageUpdated } from './events.ts';
+import { type StageEvent, stageEvent, type StageUpdated } from './events.ts';
 
 /** What decide needs to know of a stage: the pipeline in order. */
 export interface StageState {
@@ -34,22 +33,22 @@ export interface AddStage {
   isLost?: boolean | undefined;
 }
 
-const reordered = (ids: string[]): NewEvent => ({ type: StageEvent.StagesReordered, data: { stage_ids: ids } });
+const reordered = (ids: string[]): StageEvent => stageEvent('StagesReordered', { stage_ids: ids });
 
 function checkFlags(isWon: boolean, isLost: boolean) {
   if (isWon && isLost) throw new DomainError('invalid', 'stage_won_and_lost', 'a stage cannot be both won and lost');
 }
 
-export function addStage(stages: StageState[], cmd: AddStage): NewEvent[] {
+export function addStage(stages: StageState[], cmd: AddStage): StageEvent[] {
   checkFlags(cmd.isWon ?? false, cmd.isLost ?? false);
-  const added: StageAdded = {
+  const added = stageEvent('StageAdded', {
     stage_id: cmd.stageId, name: cmd.name, color: cmd.color ?? DEFAULT_COLOR,
     is_won: cmd.isWon ?? false, is_lost: cmd.isLost ?? false,
-  };
+  });
   const ids = stages.map((s) => s.id);
   const at = Math.min(Math.max(cmd.order ?? ids.length, 0), ids.length);
   ids.splice(at, 0, cmd.stageId);
-  return [{ type: StageEvent.StageAdded, data: added }, reordered(ids)];
+  return [added, reordered(ids)];
 }
 
 /** A client that pinned a version (If-Match) gets a conflict rather than overwriting a newer change. */
@@ -71,7 +70,7 @@ export interface UpdateStage {
   isLost?: boolean | undefined;
 }
 
-export function updateStage(stages: StageState[], cmd: UpdateStage): NewEvent[] {
+export function updateStage(stages: StageState[], cmd: UpdateStage): StageEvent[] {
   const index = stages.findIndex((s) => s.id === cmd.stageId);
   const stage = stages[index];
   if (!stage) throw notFound('stage', cmd.stageId);
@@ -82,8 +81,8 @@ export function updateStage(stages: StageState[], cmd: UpdateStage): NewEvent[] 
   if (cmd.isWon !== undefined && cmd.isWon !== stage.is_won) changes.is_won = cmd.isWon;
   if (cmd.isLost !== undefined && cmd.isLost !== stage.is_lost) changes.is_lost = cmd.isLost;
   checkFlags(changes.is_won ?? stage.is_won, changes.is_lost ?? stage.is_lost);
-  const events: NewEvent[] = [];
-  if (Object.keys(changes).length > 0) events.push({ type: StageEvent.StageUpdated, data: { stage_id: stage.id, changes } });
+  const events: StageEvent[] = [];
+  if (Object.keys(changes).length > 0) events.push(stageEvent('StageUpdated', { stage_id: stage.id, changes }));
   if (cmd.order !== undefined) {
     const ids = stages.map((s) => s.id);
     ids.splice(index, 1);
@@ -93,7 +92,7 @@ export function updateStage(stages: StageState[], cmd: UpdateStage): NewEvent[] 
   return events;
 }
 
-export function reorderStages(stages: StageState[], stageIds: string[]): NewEvent[] {
+export function reorderStages(stages: StageState[], stageIds: string[]): StageEvent[] {
   const current = new Set(stages.map((s) => s.id));
   const given = new Set(stageIds);
   const unknown = stageIds.filter((id) => !current.has(id));
@@ -115,7 +114,7 @@ export function removeStage(
   stages: StageState[],
   stageId: string,
   expectedVersion?: number,
-): { events: NewEvent[]; target: string | null } {
+): { events: StageEvent[]; target: string | null } {
   const stage = stages.find((s) => s.id === stageId);
   if (!stage) throw notFound('stage', stageId);
   checkVersion(stage, expectedVersion);
@@ -124,7 +123,7 @@ export function removeStage(
   if (!target) throw new DomainError('conflict', 'last_stage', 'the last stage of a pipeline cannot be deleted');
   return {
     events: [
-      { type: StageEvent.StageRemoved, data: { stage_id: stageId, deals_moved_to: target } },
+      stageEvent('StageRemoved', { stage_id: stageId, deals_moved_to: target }),
       reordered(rest.map((s) => s.id)),
     ],
     target,

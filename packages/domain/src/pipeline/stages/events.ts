@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventBuilder, eventGuard, type NewEventOf, type StoredEventOf } from '../../shared/events.ts';
 
 // All stages of a tenant live on one stream, `pipeline/<tenant id>`: a reorder touches every
 // stage at once, and stage edits are rare enough that serialising them costs nothing.
@@ -32,13 +33,24 @@ export type StageUpdated = z.infer<typeof StageUpdated>;
 export type StagesReordered = z.infer<typeof StagesReordered>;
 export type StageRemoved = z.infer<typeof StageRemoved>;
 
+/** Every pipeline event type and its schema: the store parses each appended event against it. */
+export const stageEventSchemas = { StageAdded, StageUpdated, StagesReordered, StageRemoved } as const;
+export type StageEventType = keyof typeof stageEventSchemas;
+
 export const StageEvent = {
   StageAdded: 'StageAdded',
   StageUpdated: 'StageUpdated',
   StagesReordered: 'StagesReordered',
   StageRemoved: 'StageRemoved',
-} as const;
+} as const satisfies { [K in StageEventType]: K };
 
-export type StageEventType = (typeof StageEvent)[keyof typeof StageEvent];
+/** A pipeline event as decide returns it: `{ type: 'StageAdded'; data: StageAdded } | ...`. */
+export type StageEvent = NewEventOf<typeof stageEventSchemas>;
+/** A pipeline event as read back, narrowed by `type`. */
+export type StoredStageEvent = StoredEventOf<typeof stageEventSchemas>;
+/** `stageEvent('StageAdded', data)`: takes only a StageAdded's data. */
+export const stageEvent = eventBuilder(stageEventSchemas);
+/** `isStageEvent(e, 'StageRemoved')` narrows a stored event. */
+export const isStageEvent = eventGuard(stageEventSchemas);
 
 export const pipelineStream = (tenantId: string) => ({ type: 'pipeline', id: tenantId });

@@ -1,0 +1,80 @@
+import { signJwt } from '@crm/api';
+import { identity } from '@crm/domain';
+import type { DeclaredRoute } from '@crm/rest';
+import type { TestApp, TestTenant } from '../../src/testing.ts';
+
+/**
+ * One tenant with a record of every kind a route can address, the principals that call, and the
+ * path values that point at that tenant's records. The generated test families share it.
+ */
+export async function seedWorld(t: TestApp) {
+  const a = await t.registerTenant('world');
+  const other = await t.registerTenant('other');
+  const free = await t.registerTenant('free');
+  await t.setPlan(free.tenantId, 'free');
+
+  const viewer = await t.createUser(a, 'viewer', 'Vera');
+  const user = await t.createUser(a, 'user', 'Ulla');
+  const manager = await t.createUser(a, 'manager', 'Manu');
+  const stages = (await t.request('GET', '/v1/crm/stages', { token: a.token })).body.stages as Array<{ id: string }>;
+  const deal = (await t.request('POST', '/v1/crm/deals', { token: a.token, body: { name: 'World deal', domain: 'world.example', value_usd: 1000 } })).body;
+  const contact = (await t.request('POST', `/v1/crm/deals/${deal.id}/contacts`, { token: a.token, body: { name: 'Wanda World', email: 'wanda@world.example' } })).body;
+  await t.request('POST', `/v1/crm/deals/${deal.id}/activities`, { token: a.token, body: { type: 'note', body: 'World note' } });
+  // The key used as a principal belongs to a plain user; another key is the one paths point at.
+  const userKey = (await t.request('POST', '/api/v1/api-keys', { token: user.token, body: { name: 'matrix' } })).body.data.key as string;
+  const pathKey = (await t.request('POST', '/api/v1/api-keys', { token: a.token, body: { name: 'target' } })).body.data.id as string;
+
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { sub: String(a.userId), tid: a.tenantId, role: 'tenant_admin', typ: 'access' as const };
+  const principals: Principal[] = [
+    { name: 'no credentials', token: undefined, kind: 'anonymous' },
+    { name: 'forged token', token: await signJwt({ ...claims, iat: now, exp: now + 600 }, 'another-secret-that-is-long-enough-000000'), kind: 'anonymous' },
+    { name: 'expired token', token: await signJwt({ ...claims, iat: now - 7200, exp: now - 3600 }, t.services.jwtSecret), kind: 'anonymous' },
+    { name: 'viewer', token: viewer.token, kind: 'member', role: 'viewer' },
+    { name: 'user', token: user.token, kind: 'member', role: 'user' },
+    { name: 'manager', token: manager.token, kind: 'member', role: 'manager' },
+    { name: 'tenant_admin', token: a.token, kind: 'member', role: 'tenant_admin' },
+    { name: 'API key (user)', token: userKey, kind: 'member', role: 'user' },
+    { name: 'tenant_admin on free plan', token: free.token, kind: 'free', role: 'tenant_admin' },
+    { name: 'tenant_admin of another tenant', token: other.token, kind: 'other', role: 'tenant_admin' },
+  ];
+
+  /** Path values by parameter name: every one points at tenant A's records. */
+  const pathValues: Record<string, string> = {
+    deal_id: deal.id,
+    stage_id: stages[1]!.id,
+    contact_id: contact.id,
+    id: pathKey,
+    slug: a.slug,
+  };
+  /** What of tenant A must never appear in another tenant's answer. */
+  const secrets = [a.tenantId, deal.id, contact.id, stages[0]!.id, 'World deal', 'wanda@world.example', a.email];
+  return { a, other, free, principals, pathValues, secrets, deal, stages };
+}
+
+export interface Principal {
+  name: string;
+  token: string | undefined;
+  kind: 'anonymous' | 'member' | 'free' | 'other';
+  role?: identity.Role;
+}
+
+/** A route's path with every parameter filled; an unknown parameter name is a missing fixture. */
+export function fillPath(route: DeclaredRoute, values: Record<string, string>): string {
+  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = values[name];
+    if (v === undefined) throw new Error(`no fixture for path parameter {${name}} of ${route.path}: add one to seedWorld`);
+    return encodeSegment(v);
+  });
+}
+
+export const permitted = (role: identity.Role, permission: identity.Permission) => identity.permissionsOf(role).includes(permission);
+
+/** Path or query text as a client could send it, lone surrogates included (as the bytes they would be). */
+export function encodeSegment(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return [...s].map((ch) => (/[\ud800-\udfff]/.test(ch) ? '%ED%A0%80' : encodeURIComponent(ch))).join('');
+  }
+}

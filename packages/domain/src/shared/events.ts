@@ -1,0 +1,87 @@
+import { type NewEvent, type Projection, rowProjection, type RowProjectionSpec, type StoredEvent } from '@crm/eventstore';
+import type { Database } from '@crm/db';
+import type { z } from 'zod';
+
+/**
+ * Typed events from a module's registry of zod schemas (event type -> schema). The registry is
+ * what the store parses every appended event against; the types below are derived from it, so a
+ * schema and the code that builds or reads its events cannot drift apart.
+ */
+export type EventSchemaRegistry = Record<string, z.ZodType>;
+
+type TypeOf<S extends EventSchemaRegistry> = keyof S & string;
+
+/** What decide returns: `{ type: 'DealMoved'; data: DealMoved } | ...`, one member per type. */
+export type NewEventOf<S extends EventSchemaRegistry, T extends TypeOf<S> = TypeOf<S>> = {
+  [K in T]: NewEvent<K, z.output<S[K]>>;
+}[T];
+
+/** What projections read, narrowed by `type`: in `case 'DealMoved'`, `e.data.to_stage_id` is a string. */
+export type StoredEventOf<S extends EventSchemaRegistry, T extends TypeOf<S> = TypeOf<S>> = {
+  [K in T]: StoredEvent<K, z.output<S[K]>>;
+}[T];
+
+/** A builder that only takes the data of the type it is given: `build('DealMoved', { ... })`. */
+export function eventBuilder<S extends EventSchemaRegistry>(_schemas: S) {
+  return <K extends TypeOf<S>>(type: K, data: z.output<S[K]>): NewEvent<K, z.output<S[K]>> => ({ type, data });
+}
+
+/*
+ * Narrowing a stored event by its type is where it is trusted to match that type's schema: the
+ * store parsed it at append (and upcasters bring old versions to the current shape on read), so
+ * the checks below look at the type alone.
+ */
+
+/** A type guard over a registry: `if (isDealEvent(e, 'DealMoved')) e.data.to_stage_id`. */
+export function eventGuard<S extends EventSchemaRegistry>(_schemas: S) {
+  return <K extends TypeOf<S>>(e: StoredEvent, type: K): e is StoredEvent<K, z.output<S[K]>> => e.type === type;
+}
+
+function isOneOf<S extends EventSchemaRegistry, T extends TypeOf<S>>(types: ReadonlySet<string>, e: StoredEvent): e is StoredEventOf<S, T> {
+  return types.has(e.type);
+}
+
+/** A read-model table's row as a projection folds it: the table's interface, by name. */
+export type TableRow<Tb extends keyof Database> = Database[Tb] & Record<string, unknown>;
+
+/** Spec of a row projection whose callbacks see the module's typed events, narrowed to what it handles. */
+export type TypedRowProjectionSpec<S extends EventSchemaRegistry, Tb extends keyof Database & string, T extends TypeOf<S>> = Omit<
+  RowProjectionSpec<TableRow<Tb>>,
+  'table' | 'handles' | 'creates' | 'keysOf' | 'evolve' | 'deleteWhere'
+> & {
+  table: Tb;
+  handles: readonly T[];
+  creates?: readonly T[];
+  keysOf(event: StoredEventOf<S, T>): string[];
+  evolve(row: TableRow<Tb> | null, event: StoredEventOf<S, T>, key: string): TableRow<Tb> | null;
+  deleteWhere?(event: StoredEventOf<S, T>): { column: keyof TableRow<Tb> & string; value: string } | null;
+};
+
+/**
+ * rowProjection over a module's events: `handles` may only name the registry's types, and
+ * keysOf/evolve/deleteWhere get events narrowed to those types (a typed `switch (e.type)`), with
+ * no casts in the projection. The row type is the table's, by its name. An event of another type
+ * reaching it is a bug, and throws.
+ */
+export function typedRowProjection<S extends EventSchemaRegistry, Tb extends keyof Database & string, T extends TypeOf<S>>(
+  schemas: S,
+  spec: TypedRowProjectionSpec<S, Tb, T>,
+): Projection {
+  const narrow = narrower<S, T>(schemas, spec.handles, spec.name);
+  const { deleteWhere } = spec;
+  return rowProjection<TableRow<Tb>>({
+    ...spec,
+    keysOf: (e) => spec.keysOf(narrow(e)),
+    evolve: (row, e, key) => spec.evolve(row, narrow(e), key),
+    ...(deleteWhere ? { deleteWhere: (e: StoredEvent) => deleteWhere(narrow(e)) } : {}),
+  });
+}
+
+/** A function that returns the event typed as one of `types`, or throws if it is of another type. */
+export function narrower<S extends EventSchemaRegistry, T extends TypeOf<S>>(_schemas: S, types: readonly T[], who: string) {
+  const known = new Set<string>(types);
+  return (e: StoredEvent): StoredEventOf<S, T> => {
+    if (isOneOf<S, T>(known, e)) return e;
+    throw new Error(`${who} was given a ${e.type} event, which it does not handle`);
+  };
+}

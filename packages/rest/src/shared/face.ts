@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * How one documented surface shapes its answers: the envelope around a result and the shape of an
+ * error. Faces differ in envelopes and casing, never in behaviour: every route calls the router.
+ */
+export interface Face {
+  name: string;
+  /** The OpenAPI tag its routes are listed under. */
+  tag: string;
+  /** The success body around a result. */
+  ok(data: unknown): unknown;
+  /** The schema of that body, given the result's. */
+  okSchema(data: z.ZodType): z.ZodType;
+  error(e: ErrorBody): unknown;
+  errorSchema: z.ZodType;
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+  requestId: string;
+}
+
+/** Document 001: `{success, data}` envelopes, camelCase. */
+export const apiV1Face: Face = {
+  name: 'api-v1',
+  tag: 'Core platform (document 001)',
+  ok: (data) => ({ success: true, data }),
+  okSchema: (data) => z.object({ success: z.literal(true), data }),
+  error: ({ code, message, details, requestId }) => ({
+    success: false,
+    code,
+    message,
+    error: { code, message, ...(details ? { details } : {}) },
+    requestId,
+  }),
+  errorSchema: z.object({
+    success: z.literal(false),
+    code: z.string().describe('machine-readable, stable'),
+    message: z.string(),
+    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+    requestId: z.string(),
+  }),
+};
+
+/** Document 000: bare resources, snake_case, errors as {code, message}. */
+export const v1Face: Face = {
+  name: 'v1',
+  tag: 'Pipeline CRM (document 000)',
+  ok: (data) => data,
+  okSchema: (data) => data,
+  error: ({ code, message, details, requestId }) => ({ code, message, ...(details ? { details } : {}), request_id: requestId }),
+  errorSchema: z.object({
+    code: z.string().describe('machine-readable, stable'),
+    message: z.string(),
+    details: z.unknown().optional(),
+    request_id: z.string(),
+  }),
+};
+
+/** The face a path belongs to, for answers given before a route is known (413, 404). */
+export function faceOfPath(path: string): Face {
+  return path.startsWith('/api/v1/') ? apiV1Face : v1Face;
+}

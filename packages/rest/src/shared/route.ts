@@ -1,0 +1,130 @@
+import { type AnyContract, type Context, invoke, invokeStream } from '@crm/api';
+import type { z } from 'zod';
+import type { Face } from './face.ts';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Obj = z.ZodObject<z.ZodRawShape>;
+type Empty = z.ZodObject<{}>;
+
+/** A request after validation: each part parsed by the route's own schema. */
+export interface Parsed<P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType> {
+  params: z.output<P>;
+  query: z.output<Q>;
+  headers: z.output<H>;
+  body: z.output<B>;
+}
+
+/** What a route may add to its answer besides the body. */
+export interface Reply {
+  header(name: string, value: string): void;
+}
+
+interface Common<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType> {
+  method: Method;
+  /** OpenAPI style: `/v1/crm/deals/{deal_id}`. */
+  path: string;
+  /** The use case it serves: its access rule, procedure and summary come from here. */
+  contract: C;
+  /** Overrides the contract's summary where the face says more. */
+  summary?: string;
+  params?: P;
+  query?: Q;
+  headers?: H;
+  body?: B;
+  /** From the validated request to the contract's input. */
+  input(req: Parsed<P, Q, H, B>): z.input<C['input']>;
+}
+
+export interface JsonRouteSpec<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType, R extends z.ZodType>
+  extends Common<C, P, Q, H, B> {
+  status: 200 | 201;
+  /** The face's shape of the result (inside the face's envelope). */
+  response: R;
+  /** From the contract's result to the face's. */
+  output(result: z.output<C['output']>, reply: Reply): z.input<R>;
+}
+
+export interface StreamRouteSpec<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType> extends Common<C, P, Q, H, B> {
+  status: 200;
+  contentType: string;
+  headersOut?: Record<string, string>;
+  /** Each chunk of the contract's stream as text. */
+  chunk(chunk: z.output<C['output']>): string;
+}
+
+export type Outcome = { kind: 'json'; status: 200 | 201; body: unknown } | { kind: 'stream'; contentType: string; headers: Record<string, string>; chunks: AsyncIterable<string> };
+
+/** One REST route, declared once: validation, the call, the answer and its OpenAPI entry all come from it. */
+export interface DeclaredRoute {
+  face: Face;
+  method: Method;
+  path: string;
+  contract: AnyContract;
+  summary: string;
+  params: Obj | undefined;
+  query: Obj | undefined;
+  headers: Obj | undefined;
+  body: z.ZodType | undefined;
+  status: 200 | 201;
+  /** The result's schema inside the envelope (JSON routes), or the content type of a stream. */
+  response: { json: z.ZodType } | { contentType: string };
+  run(ctx: Context, req: Parsed<Obj, Obj, Obj, z.ZodType>, reply: Reply): Promise<Outcome>;
+}
+
+/** The route declarer of one face: every route it makes answers in that face's envelope. */
+export function routesOf(face: Face) {
+  function json<C extends AnyContract, R extends z.ZodType, P extends Obj = Empty, Q extends Obj = Empty, H extends Obj = Empty, B extends z.ZodType = z.ZodUndefined>(
+    spec: JsonRouteSpec<C, P, Q, H, B, R>,
+  ): DeclaredRoute {
+    return {
+      ...parts(face, spec),
+      status: spec.status,
+      response: { json: spec.response },
+      run: async (ctx, req, reply) => {
+        const result = await invoke(ctx, spec.contract, spec.input(narrow<P, Q, H, B>(req)));
+        return { kind: 'json', status: spec.status, body: face.ok(spec.output(result, reply)) };
+      },
+    };
+  }
+
+  function stream<C extends AnyContract, P extends Obj = Empty, Q extends Obj = Empty, H extends Obj = Empty, B extends z.ZodType = z.ZodUndefined>(
+    spec: StreamRouteSpec<C, P, Q, H, B>,
+  ): DeclaredRoute {
+    return {
+      ...parts(face, spec),
+      status: 200,
+      response: { contentType: spec.contentType },
+      run: async (ctx, req) => {
+        const source = await invokeStream(ctx, spec.contract, spec.input(narrow<P, Q, H, B>(req)));
+        async function* text() {
+          for await (const chunk of source) yield spec.chunk(chunk);
+        }
+        return { kind: 'stream', contentType: spec.contentType, headers: spec.headersOut ?? {}, chunks: text() };
+      },
+    };
+  }
+
+  return { json, stream };
+}
+
+function parts<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType>(face: Face, spec: Common<C, P, Q, H, B>) {
+  return {
+    face,
+    method: spec.method,
+    path: spec.path,
+    contract: spec.contract,
+    summary: spec.summary ?? spec.contract.summary,
+    params: spec.params,
+    query: spec.query,
+    headers: spec.headers,
+    body: spec.body,
+  };
+}
+
+/**
+ * The mount parses each part with exactly the schemas this route declared (see request.ts), so the
+ * parsed request has the declared types; the erased DeclaredRoute cannot carry them.
+ */
+function narrow<P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType>(req: Parsed<Obj, Obj, Obj, z.ZodType>) {
+  return req as Parsed<P, Q, H, B>;
+}
