@@ -5,7 +5,7 @@ import { startServer } from './server.ts';
 import { buildServices } from './services.ts';
 
 async function main() {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (error) {
@@ -16,7 +16,7 @@ async function main() {
     throw error;
   }
   const log = jsonLogger(config.logLevel);
-  let handle;
+  let handle: Awaited<ReturnType<typeof createDb>>;
   try {
     handle = await createDb({ url: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
   } catch (error) {

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
  * The whole schema as Kysely sees it. It starts empty: each module declares its own tables next to
  * the queries that use them, by augmenting this interface (`declare module '@crm/db'`).
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
+// biome-ignore lint/suspicious/noEmptyInterface: each module adds its tables by declaration merging
 export interface Database {}
 
 export type Db = Kysely<Database>;

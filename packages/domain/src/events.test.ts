@@ -24,7 +24,9 @@ describe('event registries', () => {
     expect(new Set(all).size).toBe(all.length);
     expect(Object.keys(eventSchemas).sort()).toEqual(all.sort());
     const constants = [IdentityEvent, StageEvent, PersonEvent, DealEvent];
-    constants.forEach((c, i) => expect(Object.values(c).sort()).toEqual(Object.keys(modules[i]!).sort()));
+    constants.forEach((c, i) => {
+      expect(Object.values(c).sort()).toEqual(Object.keys(modules[i]!).sort());
+    });
   });
 
   it('accept what decide produces, unchanged', () => {

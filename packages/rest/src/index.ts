@@ -9,7 +9,7 @@ import { stageRoutes } from './v1-crm/stages.ts';
 
 export type { RestEnv } from './shared/env.ts';
 export { errorResponse } from './shared/mount.ts';
-export { apiV1Face, faceOfPath, v1Face, type Face } from './shared/face.ts';
+export { accountsFace, apiV1Face, crmFace, faceOfPath, v1Face, type Face } from './shared/face.ts';
 export type { DeclaredRoute } from './shared/route.ts';
 export { buildOpenApi } from './openapi/index.ts';
 

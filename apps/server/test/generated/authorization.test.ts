@@ -1,20 +1,13 @@
 import { restRoutes } from '@crm/rest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../src/testing.ts';
-import { fillPath, type Principal, permitted, seedWorld } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { fillPath, type Principal, permitted, useWorld } from './fixtures.ts';
 import { expectedAccess } from './matrix.ts';
 
 // The authorization matrix, generated from the route declarations: every route × every kind of
 // caller → the status that follows from the route's declared access (public, or a permission and
 // a plan). A route added tomorrow is in this table the moment it is declared.
 
-let t: TestApp;
-let world: Awaited<ReturnType<typeof seedWorld>>;
-beforeAll(async () => {
-  t = await startTestApp();
-  world = await seedWorld(t);
-}, 120_000);
-afterAll(() => t.close());
+const env = useWorld();
 
 const PRINCIPALS = [
   'no credentials', 'forged token', 'expired token', 'viewer', 'user', 'manager', 'tenant_admin', 'API key (user)',
@@ -23,6 +16,7 @@ const PRINCIPALS = [
 
 describe.each(restRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s', (_name, route) => {
   it.each(PRINCIPALS)('as %s', async (who) => {
+    const { t, world } = env;
     const principal = world.principals.find((p: Principal) => p.name === who)!;
     const path = fillPath(route, world.pathValues);
     const res = await t.request(route.method.toUpperCase(), path, {

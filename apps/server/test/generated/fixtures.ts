@@ -1,7 +1,8 @@
 import { signJwt } from '@crm/api';
 import { identity } from '@crm/domain';
 import type { DeclaredRoute } from '@crm/rest';
-import type { TestApp, TestTenant } from '../../src/testing.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestApp, type TestApp } from '../../src/testing.ts';
 
 /**
  * One tenant with a record of every kind a route can address, the principals that call, and the
@@ -77,4 +78,17 @@ export function encodeSegment(s: string): string {
   } catch {
     return [...s].map((ch) => (/[\ud800-\udfff]/.test(ch) ? '%ED%A0%80' : encodeURIComponent(ch))).join('');
   }
+}
+
+export type World = Awaited<ReturnType<typeof seedWorld>>;
+
+/** A test file's app and seeded world, started before its tests and closed after them. */
+export function useWorld(): { t: TestApp; world: World } {
+  const ctx = {} as { t: TestApp; world: World };
+  beforeAll(async () => {
+    ctx.t = await startTestApp();
+    ctx.world = await seedWorld(ctx.t);
+  }, 120_000);
+  afterAll(() => ctx.t.close());
+  return ctx;
 }

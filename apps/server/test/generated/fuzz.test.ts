@@ -1,10 +1,9 @@
 import { restRoutes } from '@crm/rest';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startTestApp, type TestApp } from '../../src/testing.ts';
 import { applyMutation, fromSchema, hostileQueryValue, hostileString, mutation } from './arbitraries.ts';
-import { encodeSegment, fillPath, seedWorld } from './fixtures.ts';
+import { encodeSegment, fillPath, useWorld } from './fixtures.ts';
 
 // Schema-driven fuzzing of every declared route: valid requests drawn from the route's own
 // schemas, and the same requests broken every way a client can break them. Whatever comes in:
@@ -14,16 +13,11 @@ import { encodeSegment, fillPath, seedWorld } from './fixtures.ts';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 const SEED = process.env.FUZZ_SEED === 'random' ? Date.now() : Number(process.env.FUZZ_SEED ?? 20261202);
 
-let t: TestApp;
-let world: Awaited<ReturnType<typeof seedWorld>>;
-beforeAll(async () => {
-  t = await startTestApp();
-  world = await seedWorld(t);
-}, 120_000);
-afterAll(() => t.close());
+const env = useWorld();
 
 describe.each(restRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s', (_name, route) => {
   it(`answers ${RUNS} generated requests without a 5xx, with coded errors, writing nothing when refused`, async () => {
+    const { t, world } = env;
     const paramNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     const params = fc.tuple(
       ...paramNames.map((name) => fc.oneof(fc.constant(world.pathValues[name]!), fc.uuid(), hostileString.filter((s) => s.length < 5000), fc.constant(name))),
@@ -60,6 +54,7 @@ describe.each(restRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] a
 
   // The texts PostgreSQL cannot store, in every field and parameter the route has, one at a time.
   it('refuses a NUL byte or a lone surrogate in any body field, query value or path value with a 400', async () => {
+    const { t, world } = env;
     const fieldNames = route.body instanceof z.ZodObject ? Object.keys(route.body.shape) : [];
     const queryNames = route.query ? Object.keys(route.query.shape) : [];
     const paramNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);

@@ -1,7 +1,7 @@
 import { randomBytes, scryptSync } from 'node:crypto';
 import { type DbHandle, inSystem, inTenant } from '@crm/db';
 import { openTestDb } from '@crm/db/testing';
-import { DomainError, identity, inlineProjections, systemClock, upcasters } from '@crm/domain';
+import { DomainError, eventSchemas, identity, inlineProjections, systemClock, upcasters } from '@crm/domain';
 import { EventStore } from '@crm/eventstore';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   services = {
     db: handle.db,
     dbKind: handle.kind,
-    store: new EventStore({ inlineProjections, upcasters }),
+    store: new EventStore({ inlineProjections, upcasters, schemas: eventSchemas }),
     clock: { now: () => new Date(systemClock.now().getTime() + offsetMs) },
     jwtSecret: 'test-secret-that-is-long-enough-0123456789',
     accessTokenTtlS: 900,
@@ -208,7 +208,7 @@ describe('login', () => {
     const t = await registerTenant();
     const attempt = { slug: t.slug, email: t.email, ip: null };
     // Another process: the same database, its own Services object.
-    const other: Services = { ...services, store: new EventStore({ inlineProjections, upcasters }) };
+    const other: Services = { ...services, store: new EventStore({ inlineProjections, upcasters, schemas: eventSchemas }) };
     for (let i = 0; i < THROTTLE_POLICY.account.maxFailures; i++) await recordLoginFailure(i % 2 ? other : services, attempt);
     await expect(loginGuard(other, attempt)).rejects.toMatchObject({ code: 'too_many_attempts' });
     await expect(loginGuard(services, attempt)).rejects.toMatchObject({ code: 'too_many_attempts' });

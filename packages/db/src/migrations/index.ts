@@ -5,6 +5,7 @@ import * as m0003 from './0003_lean_append.ts';
 import * as m0004 from './0004_single_statement_append.ts';
 import * as m0005 from './0005_group_append.ts';
 import * as m0006 from './0006_login_throttle.ts';
+import * as m0007 from './0007_mail_outbox.ts';
 
 /** The whole schema history, in order. Code-defined so a build never depends on files on disk. */
 export const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0004_single_statement_append': m0004,
   '0005_group_append': m0005,
   '0006_login_throttle': m0006,
+  '0007_mail_outbox': m0007,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {

@@ -60,7 +60,37 @@ export const v1Face: Face = {
   }),
 };
 
+/**
+ * Document 003 (persons and organizations, a Django REST Framework service): bare resources,
+ * snake_case, `{count, next, previous, results}` pages, errors with DRF's `detail` plus our `code`.
+ */
+export const crmFace: Face = {
+  name: 'crm',
+  tag: 'CRM persons and organizations (document 003)',
+  ok: (data) => data,
+  okSchema: (data) => data,
+  error: ({ code, message, details, requestId }) => ({ detail: message, code, ...(details ? { details } : {}), request_id: requestId }),
+  errorSchema: z.object({
+    detail: z.string(),
+    code: z.string().describe('machine-readable, stable'),
+    details: z.unknown().optional(),
+    request_id: z.string(),
+  }),
+};
+
+/** Document 002 (accounts): camelCase resources, errors as {code, message}. */
+export const accountsFace: Face = {
+  name: 'accounts',
+  tag: 'Accounts (document 002)',
+  ok: (data) => data,
+  okSchema: (data) => data,
+  error: v1Face.error,
+  errorSchema: v1Face.errorSchema,
+};
+
 /** The face a path belongs to, for answers given before a route is known (413, 404). */
 export function faceOfPath(path: string): Face {
-  return path.startsWith('/api/v1/') ? apiV1Face : v1Face;
+  if (path.startsWith('/api/v1/')) return apiV1Face;
+  if (path.startsWith('/api/crm/') || path.startsWith('/persons/') || path.startsWith('/organizations/')) return crmFace;
+  return v1Face;
 }

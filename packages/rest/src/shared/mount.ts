@@ -48,7 +48,7 @@ function handler(route: DeclaredRoute) {
       });
       await checkAccess(ctx, route.contract.access);
       const req = await parseRequest(c, route);
-      const out = await route.run(ctx, req, { header: (name, value) => c.header(name, value) });
+      const out = await route.run(ctx, req, { header: (name, value) => c.header(name, value), url: c.req.url });
       if (out.kind === 'stream') return streamText(out.chunks, { 'content-type': out.contentType, ...out.headers });
       return c.json(out.body as object, out.status);
     } catch (error) {

@@ -17,6 +17,8 @@ export interface Parsed<P extends Obj, Q extends Obj, H extends Obj, B extends z
 /** What a route may add to its answer besides the body. */
 export interface Reply {
   header(name: string, value: string): void;
+  /** The request's absolute URL, for links in the answer (next/previous pages). */
+  url: string;
 }
 
 interface Common<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType> {
