@@ -1,4 +1,5 @@
 import type { AppRouter } from '@crm/api';
+import { LIMITS } from '@crm/api/limits';
 import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink, type TRPCLink } from '@trpc/client';
 import superjson from 'superjson';
 import WebSocketImpl from 'ws';
@@ -17,6 +18,8 @@ function httpLink(options: ClientOptions, token: () => string | undefined) {
   return httpBatchLink({
     url: `${options.url.replace(/\/$/, '')}/trpc`,
     transformer: superjson,
+    // The server refuses larger batches; the link splits them instead.
+    maxItems: LIMITS.trpcBatch,
     headers: () => {
       const t = token();
       return t ? { authorization: `Bearer ${t}` } : {};
