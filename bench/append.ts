@@ -54,13 +54,19 @@ export function grouped<T>(write: (items: T[]) => Promise<void>, inFlight = GROU
       const batch = queue.slice(0, maxItems);
       queue = queue.slice(batch.length);
       busy++;
-      write(batch.map((b) => b.item)).then(
-        () => batch.forEach((b) => b.done()),
-        (e) => batch.forEach((b) => b.done(e ?? new Error('grouped insert failed'))),
-      ).finally(() => {
-        busy--;
-        pump();
-      });
+      write(batch.map((b) => b.item))
+        .then(
+          () => {
+            for (const b of batch) b.done();
+          },
+          (e) => {
+            for (const b of batch) b.done(e ?? new Error('grouped insert failed'));
+          },
+        )
+        .finally(() => {
+          busy--;
+          pump();
+        });
     }
   };
   return (item) =>
@@ -120,7 +126,14 @@ export async function measureAppend(h: DbHandle, plan: AppendPlan): Promise<Appe
   };
   const append = async (w: number) => {
     const { s, expected } = nextStream(w);
-    const stored = await store.appendNow(h.db, tenantId, { type: 'bench', id: s.id }, expected, [{ type: 'Benched', data: payload(seq++) }], metadata);
+    const stored = await store.appendNow(
+      h.db,
+      tenantId,
+      { type: 'bench', id: s.id },
+      expected,
+      [{ type: 'Benched', data: payload(seq++) }],
+      metadata,
+    );
     s.version = stored[0]!.streamVersion;
   };
   const appendInTx = async (w: number) => {
@@ -143,7 +156,10 @@ export async function measureAppend(h: DbHandle, plan: AppendPlan): Promise<Appe
   log(`append: warm-up ${plan.warmMs} ms per side, ${plan.workers} writers`);
   for (const side of SIDES) await closedLoop(plan.workers, plan.warmMs, sides[side]);
 
-  const totals = Object.fromEntries(SIDES.map((s) => [s, { ops: 0, s: 0, errors: 0 }])) as Record<Side, { ops: number; s: number; errors: number }>;
+  const totals = Object.fromEntries(SIDES.map((s) => [s, { ops: 0, s: 0, errors: 0 }])) as Record<
+    Side,
+    { ops: number; s: number; errors: number }
+  >;
   for (let r = 0; r < plan.rounds; r++) {
     const order = r % 2 === 0 ? SIDES : [...SIDES].reverse();
     for (const side of order) {

@@ -81,10 +81,17 @@ async function createMovePool(api: Api, n: number, stageIds: string[]): Promise<
 }
 
 const rawLoad = (raw: RunningServer, t: HttpTiming) =>
-  runLoad({
-    url: raw.url, connections: t.connections, warmupS: t.warmupS, durationS: t.durationS, headers: {},
-    request: { kind: 'fixed', method: 'POST', path: '/raw/deals', body: DEAL_BODY },
-  }, raw.pid);
+  runLoad(
+    {
+      url: raw.url,
+      connections: t.connections,
+      warmupS: t.warmupS,
+      durationS: t.durationS,
+      headers: {},
+      request: { kind: 'fixed', method: 'POST', path: '/raw/deals', body: DEAL_BODY },
+    },
+    raw.pid,
+  );
 
 /** The bare baseline alone, for a run where the deals endpoints are not there to compare with. */
 export async function measureRawHttpOnly(rawServer: RunningServer, t: HttpTiming): Promise<Partial<HttpFigures>> {
@@ -100,7 +107,12 @@ export async function measureRawHttpOnly(rawServer: RunningServer, t: HttpTiming
   };
 }
 
-export async function measureHttp(api: Api, crm: RunningServer, rawServer: RunningServer, t: HttpTiming): Promise<{ figures: HttpFigures; notes: string[] }> {
+export async function measureHttp(
+  api: Api,
+  crm: RunningServer,
+  rawServer: RunningServer,
+  t: HttpTiming,
+): Promise<{ figures: HttpFigures; notes: string[] }> {
   const notes: string[] = [];
   const base = { connections: t.connections, warmupS: t.warmupS, durationS: t.durationS };
   const auth = { authorization: `Bearer ${api.token}` };
@@ -112,7 +124,10 @@ export async function measureHttp(api: Api, crm: RunningServer, rawServer: Runni
   log(`http: raw #1: ${describe(raw1)}`);
 
   log('http: POST /v1/crm/deals');
-  const create = await runLoad({ ...base, url: api.url, headers: auth, request: { kind: 'fixed', method: 'POST', path: '/v1/crm/deals', body: DEAL_BODY } }, crm.pid);
+  const create = await runLoad(
+    { ...base, url: api.url, headers: auth, request: { kind: 'fixed', method: 'POST', path: '/v1/crm/deals', body: DEAL_BODY } },
+    crm.pid,
+  );
   log(`http: create: ${describe(create)}`);
 
   const stageIds = (await listStages(api)).map((s) => s.id);
@@ -129,8 +144,16 @@ export async function measureHttp(api: Api, crm: RunningServer, rawServer: Runni
   log(`http: raw #2: ${describe(raw2)}`);
   const raw = raw2.rps > raw1.rps ? raw2 : raw1;
 
-  for (const [name, r] of [['raw http', raw1], ['raw http #2', raw2], ['create deal', create], ['move deal', move]] as const) {
-    if (errorsOf(r)) notes.push(`${name}: ${errorsOf(r)} requests failed (status ${JSON.stringify(r.status_codes)}, connection errors ${JSON.stringify(r.error_kinds)})`);
+  for (const [name, r] of [
+    ['raw http', raw1],
+    ['raw http #2', raw2],
+    ['create deal', create],
+    ['move deal', move],
+  ] as const) {
+    if (errorsOf(r))
+      notes.push(
+        `${name}: ${errorsOf(r)} requests failed (status ${JSON.stringify(r.status_codes)}, connection errors ${JSON.stringify(r.error_kinds)})`,
+      );
   }
   return {
     notes,

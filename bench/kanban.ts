@@ -27,7 +27,11 @@ export interface KanbanFigures {
   kanban_1conn_p99_ms: number | null;
 }
 
-export async function measureKanban(api: Api, server: RunningServer, t: KanbanTiming): Promise<{ figures: KanbanFigures; notes: string[] }> {
+export async function measureKanban(
+  api: Api,
+  server: RunningServer,
+  t: KanbanTiming,
+): Promise<{ figures: KanbanFigures; notes: string[] }> {
   const notes: string[] = [];
   let stages = await listStages(api);
   for (let i = stages.length; i < t.stages; i++) {
@@ -44,7 +48,10 @@ export async function measureKanban(api: Api, server: RunningServer, t: KanbanTi
   let seeded = 0;
   for (let attempt = 0; attempt < 3 && seeded < t.deals; attempt++) {
     const r = await runLoad({
-      url: api.url, connections: 32, warmupS: 0, amount: t.deals - seeded,
+      url: api.url,
+      connections: 32,
+      warmupS: 0,
+      amount: t.deals - seeded,
       headers: { authorization: `Bearer ${api.token}` },
       request: { kind: 'create_in_stages', stageIds, body: DEAL_BODY },
     });
@@ -58,15 +65,24 @@ export async function measureKanban(api: Api, server: RunningServer, t: KanbanTi
   if (probe.status !== 200) throw new Error(`GET /v1/crm/deals/kanban: ${probe.status} ${JSON.stringify(probe.body).slice(0, 200)}`);
 
   const kanban = (connections: number, durationS: number) =>
-    runLoad({
-      url: api.url, connections, warmupS: t.warmupS, durationS,
-      headers: { authorization: `Bearer ${api.token}` },
-      request: { kind: 'fixed', method: 'GET', path: '/v1/crm/deals/kanban' },
-    }, server.pid);
+    runLoad(
+      {
+        url: api.url,
+        connections,
+        warmupS: t.warmupS,
+        durationS,
+        headers: { authorization: `Bearer ${api.token}` },
+        request: { kind: 'fixed', method: 'GET', path: '/v1/crm/deals/kanban' },
+      },
+      server.pid,
+    );
   log(`kanban: GET /v1/crm/deals/kanban (${t.connections} connections, ${t.warmupS}+${t.durationS} s)`);
   const r = await kanban(t.connections, t.durationS);
   log(`kanban: ${describe(r)}, ${round((r.avg_bytes ?? 0) / 1024, 1)} kB per answer`);
-  if (errorsOf(r)) notes.push(`kanban: ${errorsOf(r)} requests failed (status ${JSON.stringify(r.status_codes)}, connection errors ${JSON.stringify(r.error_kinds)})`);
+  if (errorsOf(r))
+    notes.push(
+      `kanban: ${errorsOf(r)} requests failed (status ${JSON.stringify(r.status_codes)}, connection errors ${JSON.stringify(r.error_kinds)})`,
+    );
   // For information: one connection, no queueing, so its latency is the board's own service time.
   // With one Node process, p99 at n connections cannot be much under n × that time once CPU-bound.
   const single = await kanban(1, Math.max(2, t.durationS / 2));

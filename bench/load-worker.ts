@@ -34,7 +34,11 @@ function nextRequest(): { method: string; path: string; body?: string } {
   }
 }
 
-async function run(seconds: number | undefined, amount: number | undefined, record: boolean): Promise<Omit<LoadResult, 'answered_incl_warmup'>> {
+async function run(
+  seconds: number | undefined,
+  amount: number | undefined,
+  record: boolean,
+): Promise<Omit<LoadResult, 'answered_incl_warmup'>> {
   const latencies: number[] = [];
   let bytes = 0;
   const started = performance.now();
@@ -60,7 +64,8 @@ async function run(seconds: number | undefined, amount: number | undefined, reco
   const result = await instance;
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]! : null);
+  const pct = (p: number) =>
+    latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]! : null;
   return {
     ok: result['2xx'],
     non2xx: result.non2xx,
@@ -73,7 +78,9 @@ async function run(seconds: number | undefined, amount: number | undefined, reco
     mean_ms: latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null,
     avg_bytes: latencies.length ? bytes / latencies.length : null,
     error_kinds: errorKinds,
-    status_codes: Object.fromEntries(Object.entries(result.statusCodeStats as Record<string, { count: number }>).map(([k, v]) => [k, v.count])),
+    status_codes: Object.fromEntries(
+      Object.entries(result.statusCodeStats as Record<string, { count: number }>).map(([k, v]) => [k, v.count]),
+    ),
   };
 }
 

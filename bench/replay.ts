@@ -71,7 +71,9 @@ export async function measureReplay(url: string, streams: number): Promise<{ fig
     const nodeCpuS = (cpu.user + cpu.system) / 1e6;
     const machineAfter = machineBusySeconds();
     const machineCpuS = machineBefore !== null && machineAfter !== null ? machineAfter - machineBefore : null;
-    log(`replay: rebuild CPU: this process ${round(nodeCpuS, 1)} s, whole machine ${round(machineCpuS, 1)} s, over ${round(rebuildS, 1)} s`);
+    log(
+      `replay: rebuild CPU: this process ${round(nodeCpuS, 1)} s, whole machine ${round(machineCpuS, 1)} s, over ${round(rebuildS, 1)} s`,
+    );
     log(`replay: rebuild: ${report.events} events in ${round(rebuildS, 1)} s, ${Math.round(report.events / rebuildS)} events/s`);
     const scan2 = await rawScan(h);
     log(`replay: raw scan #2: ${scan2.rows} rows, ${Math.round(scan2.rows / scan2.seconds)} rows/s`);

@@ -4,13 +4,30 @@ import type { Machine } from './machine.ts';
 
 /** Every key the JSON always carries; a figure that could not be measured is null, never 0. */
 export const FIGURE_KEYS = [
-  'append_per_s', 'raw_insert_per_s', 'append_vs_raw', 'grouped_insert_per_s', 'append_vs_grouped_insert',
-  'create_deal_rps', 'create_deal_p50_ms', 'create_deal_p99_ms', 'create_deal_errors',
-  'move_deal_rps', 'move_deal_p50_ms', 'move_deal_p99_ms', 'move_deal_errors',
-  'raw_http_insert_rps', 'raw_http_insert_p50_ms', 'raw_http_insert_p99_ms',
-  'create_vs_raw_http', 'move_vs_raw_http',
-  'kanban_p50_ms', 'kanban_p99_ms', 'kanban_rps',
-  'rebuild_events_per_s', 'raw_scan_rows_per_s', 'rebuild_vs_raw_scan',
+  'append_per_s',
+  'raw_insert_per_s',
+  'append_vs_raw',
+  'grouped_insert_per_s',
+  'append_vs_grouped_insert',
+  'create_deal_rps',
+  'create_deal_p50_ms',
+  'create_deal_p99_ms',
+  'create_deal_errors',
+  'move_deal_rps',
+  'move_deal_p50_ms',
+  'move_deal_p99_ms',
+  'move_deal_errors',
+  'raw_http_insert_rps',
+  'raw_http_insert_p50_ms',
+  'raw_http_insert_p99_ms',
+  'create_vs_raw_http',
+  'move_vs_raw_http',
+  'kanban_p50_ms',
+  'kanban_p99_ms',
+  'kanban_rps',
+  'rebuild_events_per_s',
+  'raw_scan_rows_per_s',
+  'rebuild_vs_raw_scan',
   'server_peak_rss_mb',
 ] as const;
 
@@ -83,19 +100,57 @@ export function toTable(r: Report): string {
     const m = mark(key);
     rows.push([name, measured, baseline, value, m.target, m.met]);
   };
-  add('Append, 1 event/call, 32 writers', `${n(f.append_per_s)}/s`, `${n(f.raw_insert_per_s)}/s plain INSERT`, n(f.append_vs_raw), 'append_vs_raw');
-  rows.push(['  the same, second baseline', '', `${n(f.grouped_insert_per_s)}/s grouped unnest INSERT`, n(f.append_vs_grouped_insert), '—', '—']);
-  add('POST /v1/crm/deals, 50 conn', `${n(f.create_deal_rps)} rps, p50 ${n(f.create_deal_p50_ms)} / p99 ${n(f.create_deal_p99_ms)} ms`,
-    `${n(f.raw_http_insert_rps)} rps bare Hono+INSERT`, n(f.create_vs_raw_http), 'create_vs_raw_http');
-  add('PATCH /v1/crm/deals/:id/move, 50 conn', `${n(f.move_deal_rps)} rps, p50 ${n(f.move_deal_p50_ms)} / p99 ${n(f.move_deal_p99_ms)} ms`,
-    `(bare p50 ${n(f.raw_http_insert_p50_ms)} / p99 ${n(f.raw_http_insert_p99_ms)} ms)`, n(f.move_vs_raw_http), 'move_vs_raw_http');
-  add('GET kanban, 10k deals/8 stages, 10 conn', `${n(f.kanban_rps)} rps, p50 ${n(f.kanban_p50_ms)} ms`, '—', `p99 ${n(f.kanban_p99_ms, ' ms')}`, 'kanban_p99_ms');
-  add(`Rebuild projections, ${n(f.rebuild_events)} events`, `${n(f.rebuild_events_per_s)} events/s`,
-    `${n(f.raw_scan_rows_per_s)} rows/s plain scan`, `${n(f.rebuild_vs_raw_scan)} (events/s is judged)`, 'rebuild_events_per_s');
+  add(
+    'Append, 1 event/call, 32 writers',
+    `${n(f.append_per_s)}/s`,
+    `${n(f.raw_insert_per_s)}/s plain INSERT`,
+    n(f.append_vs_raw),
+    'append_vs_raw',
+  );
+  rows.push([
+    '  the same, second baseline',
+    '',
+    `${n(f.grouped_insert_per_s)}/s grouped unnest INSERT`,
+    n(f.append_vs_grouped_insert),
+    '—',
+    '—',
+  ]);
+  add(
+    'POST /v1/crm/deals, 50 conn',
+    `${n(f.create_deal_rps)} rps, p50 ${n(f.create_deal_p50_ms)} / p99 ${n(f.create_deal_p99_ms)} ms`,
+    `${n(f.raw_http_insert_rps)} rps bare Hono+INSERT`,
+    n(f.create_vs_raw_http),
+    'create_vs_raw_http',
+  );
+  add(
+    'PATCH /v1/crm/deals/:id/move, 50 conn',
+    `${n(f.move_deal_rps)} rps, p50 ${n(f.move_deal_p50_ms)} / p99 ${n(f.move_deal_p99_ms)} ms`,
+    `(bare p50 ${n(f.raw_http_insert_p50_ms)} / p99 ${n(f.raw_http_insert_p99_ms)} ms)`,
+    n(f.move_vs_raw_http),
+    'move_vs_raw_http',
+  );
+  add(
+    'GET kanban, 10k deals/8 stages, 10 conn',
+    `${n(f.kanban_rps)} rps, p50 ${n(f.kanban_p50_ms)} ms`,
+    '—',
+    `p99 ${n(f.kanban_p99_ms, ' ms')}`,
+    'kanban_p99_ms',
+  );
+  add(
+    `Rebuild projections, ${n(f.rebuild_events)} events`,
+    `${n(f.rebuild_events_per_s)} events/s`,
+    `${n(f.raw_scan_rows_per_s)} rows/s plain scan`,
+    `${n(f.rebuild_vs_raw_scan)} (events/s is judged)`,
+    'rebuild_events_per_s',
+  );
   add('Server peak RSS (VmHWM)', n(f.server_peak_rss_mb, ' MB'), '—', '—', 'server_peak_rss_mb');
 
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const m = r.machine;
   const out = [
     '',
@@ -118,7 +173,9 @@ export function toTable(r: Report): string {
       `(CPU: rebuilding process ${n(f.rebuild_node_cpu_s, ' s')}, whole machine ${n(f.rebuild_machine_cpu_s, ' s')})`,
   ];
   if (r.pglite) {
-    out.push(`PGlite (information): append ${n(r.pglite.append_per_s)}/s vs INSERT ${n(r.pglite.raw_insert_per_s)}/s = ${n(r.pglite.append_vs_raw)}`);
+    out.push(
+      `PGlite (information): append ${n(r.pglite.append_per_s)}/s vs INSERT ${n(r.pglite.raw_insert_per_s)}/s = ${n(r.pglite.append_vs_raw)}`,
+    );
   }
   for (const note of r.notes) out.push(`NOTE: ${note}`);
   for (const e of r.errors) out.push(`ERROR: ${e}`);

@@ -29,8 +29,12 @@ const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 const timing = {
   append: (quick ? { warmMs: 500, rounds: 2, roundMs: 1000 } : { warmMs: 2000, rounds: 4, roundMs: 2000 }) satisfies AppendTiming,
   pglite: { warmMs: 1000, rounds: 2, roundMs: 2000 } satisfies AppendTiming,
-  http: (quick ? { connections: 50, warmupS: 1, durationS: 2, movePool: 500 } : { connections: 50, warmupS: 2, durationS: 8, movePool: 2000 }) satisfies HttpTiming,
-  kanban: (quick ? { deals: 1000, stages: 8, connections: 10, warmupS: 1, durationS: 2 } : { deals: 10_000, stages: 8, connections: 10, warmupS: 2, durationS: 8 }) satisfies KanbanTiming,
+  http: (quick
+    ? { connections: 50, warmupS: 1, durationS: 2, movePool: 500 }
+    : { connections: 50, warmupS: 2, durationS: 8, movePool: 2000 }) satisfies HttpTiming,
+  kanban: (quick
+    ? { deals: 1000, stages: 8, connections: 10, warmupS: 1, durationS: 2 }
+    : { deals: 10_000, stages: 8, connections: 10, warmupS: 2, durationS: 8 }) satisfies KanbanTiming,
   replayStreams: quick ? 10_000 : 100_000,
 };
 /** The server under test runs with createDb's default pool; the bare baseline gets the same. */
@@ -72,7 +76,10 @@ function cleanup(): Promise<void> {
 
 // However the run ends, spawned processes go with it, and created databases are dropped if possible.
 process.on('exit', killAllNow);
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.on(signal, () => {
     log(`${signal}: stopping`);
     void cleanup().finally(() => process.exit(code));
@@ -89,7 +96,9 @@ async function checkIdle(when: string): Promise<void> {
   figures[when === 'before the run' ? 'machine_busy_before_pct' : 'machine_busy_after_pct'] = pct;
   log(`machine ${pct}% busy ${when} with the bench idle`);
   if (pct !== null && pct > 10) {
-    notes.push(`the machine was ${pct}% busy ${when} with the bench idle: other processes share its cores, and the figures are depressed by them`);
+    notes.push(
+      `the machine was ${pct}% busy ${when} with the bench idle: other processes share its cores, and the figures are depressed by them`,
+    );
   }
 }
 
@@ -164,7 +173,12 @@ await checkIdle('after the run');
 
 for (const key of tainted) notes.push(`${key}: not judged, its run had failed requests or too little data`);
 const report = {
-  figures, machine, tainted, notes, errors, pglite,
+  figures,
+  machine,
+  tainted,
+  notes,
+  errors,
+  pglite,
   seconds: (performance.now() - started) / 1000,
   settings: { ...timing, server_pool: SERVER_POOL, append_pool: 32, quick },
 };

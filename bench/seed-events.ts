@@ -38,10 +38,17 @@ export async function seedEvents(h: DbHandle, url: string, plan: SeedPlan): Prom
   const stages = [...pipeline.stages.DEFAULT_STAGES, ...EXTRA_STAGES].map((s) => ({ ...s, stage_id: randomUUID() }));
   const store = new EventStore({ inlineProjections, upcasters, schemas: eventSchemas });
   await inTenant(h.db, tenantId, (tx) =>
-    store.append(tx, tenantId, pipeline.stages.pipelineStream(tenantId), 'no_stream', [
-      ...stages.map((data) => ({ type: pipeline.stages.StageEvent.StageAdded, data })),
-      { type: pipeline.stages.StageEvent.StagesReordered, data: { stage_ids: stages.map((s) => s.stage_id) } },
-    ], { source: 'system' }),
+    store.append(
+      tx,
+      tenantId,
+      pipeline.stages.pipelineStream(tenantId),
+      'no_stream',
+      [
+        ...stages.map((data) => ({ type: pipeline.stages.StageEvent.StageAdded, data })),
+        { type: pipeline.stages.StageEvent.StagesReordered, data: { stage_ids: stages.map((s) => s.stage_id) } },
+      ],
+      { source: 'system' },
+    ),
   );
 
   await withClient(url, async (c) => {

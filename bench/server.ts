@@ -37,7 +37,10 @@ async function startNode(name: string, script: string, env: Record<string, strin
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during start-up: ${tail.trim()}`);
-    const status = await fetch(url + healthPath).then((r) => r.status, () => 0);
+    const status = await fetch(url + healthPath).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) break;
     if (Date.now() > deadline) {
       await stop(child);
@@ -51,13 +54,18 @@ async function startNode(name: string, script: string, env: Record<string, strin
 
 /** The server under test, exactly as `npm start` runs it, with its default pool (20). */
 export function startCrmServer(databaseUrl: string): Promise<RunningServer> {
-  return startNode('crm server', 'apps/server/src/main.ts', {
-    DATABASE_URL: databaseUrl,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    LOG_LEVEL: 'silent',
-    // Unused with DATABASE_URL, but keeps anything the server might write out of the repository.
-    DATA_DIR: `${tmpdir()}/crm-bench-data`,
-  }, '/api/v1/health');
+  return startNode(
+    'crm server',
+    'apps/server/src/main.ts',
+    {
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      LOG_LEVEL: 'silent',
+      // Unused with DATABASE_URL, but keeps anything the server might write out of the repository.
+      DATA_DIR: `${tmpdir()}/crm-bench-data`,
+    },
+    '/api/v1/health',
+  );
 }
 
 /** The bare baseline: raw-http-server.ts, one INSERT through pg per request. */
@@ -94,7 +102,12 @@ export async function newTenant(url: string, label: string): Promise<Api> {
   const email = 'admin@bench.example.com';
   const password = 'bench-password-1';
   const reg = await call(url, null, 'POST', '/api/v1/tenants/register', {
-    companyName: 'Bench', slug, adminEmail: email, adminPassword: password, adminFirstName: 'B', adminLastName: 'B',
+    companyName: 'Bench',
+    slug,
+    adminEmail: email,
+    adminPassword: password,
+    adminFirstName: 'B',
+    adminLastName: 'B',
   });
   if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.body)}`);
   const login = await call(url, null, 'POST', '/api/v1/auth/login', { email, password, tenantSlug: slug });

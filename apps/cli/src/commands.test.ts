@@ -19,7 +19,13 @@ beforeAll(async () => {
   await inTenant(h.db, tenantId, async (tx) => {
     const c = { tx, tenantId, store, userId: null, clock: systemClock, metadata: { source: 'cli' as const } };
     await identity.registerTenant(c, {
-      tenantId, companyName: 'CLI', slug, adminEmail: 'a@cli.test', adminFirstName: 'A', adminLastName: 'B', passwordHash: 'x',
+      tenantId,
+      companyName: 'CLI',
+      slug,
+      adminEmail: 'a@cli.test',
+      adminFirstName: 'A',
+      adminLastName: 'B',
+      passwordHash: 'x',
     });
     await pipeline.stages.seedDefaultStages(c);
   });
@@ -60,12 +66,15 @@ describe(`CLI commands (${onPg ? 'pg' : 'PGlite'})`, () => {
 
   it('verifies the hash chains, and names a tampered event', async () => {
     expect((await verify(h.db, slug)).breaks).toEqual([]);
-    await asOwner(h.db, (tx) => sql`update es_events set data = data || '{"plan":"free"}' where tenant_id = ${tenantId} and event_type = 'TenantPlanChanged'`.execute(tx));
+    await asOwner(h.db, (tx) =>
+      sql`update es_events set data = data || '{"plan":"free"}' where tenant_id = ${tenantId} and event_type = 'TenantPlanChanged'`.execute(
+        tx,
+      ),
+    );
     const { breaks } = await verify(h.db, slug);
     expect(breaks).toEqual([expect.objectContaining({ streamType: 'tenant', reason: 'hash_mismatch' })]);
     // And the forged fact shows as drift between the live read model and a rebuild from the log.
     const report = await rebuild(h.db, true);
     expect(report.differences.tenants).toEqual({ onlyLive: 1, onlyRebuilt: 1 });
   });
-
 });

@@ -19,7 +19,14 @@ export async function setPlan(db: Db, slug: string | undefined, plan: string | u
   const tenant = await tenantBySlug(db, slug);
   await inTenant(db, tenant.id, (tx) =>
     identity.setPlan(
-      { tx, tenantId: tenant.id, store, userId: null, clock: systemClock, metadata: { source: 'cli', actor: { type: 'system', id: 'cli' } } },
+      {
+        tx,
+        tenantId: tenant.id,
+        store,
+        userId: null,
+        clock: systemClock,
+        metadata: { source: 'cli', actor: { type: 'system', id: 'cli' } },
+      },
       plan,
     ),
   );

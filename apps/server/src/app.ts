@@ -38,7 +38,10 @@ export function createApp(services: Services): Hono<RestEnv> {
     await next();
     c.header('x-request-id', requestId);
     services.log.info('request', {
-      requestId, method: c.req.method, path: c.req.path, status: c.res.status,
+      requestId,
+      method: c.req.method,
+      path: withoutSecrets(c.req.path),
+      status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
@@ -51,7 +54,9 @@ export function createApp(services: Services): Hono<RestEnv> {
       maxSize: LIMITS.bodyBytes,
       onError: (c) => {
         const body = faceOfPath(c.req.path).error({
-          code: 'payload_too_large', message: `the request body is larger than ${LIMITS.bodyBytes} bytes`, requestId: c.var.requestId,
+          code: 'payload_too_large',
+          message: `the request body is larger than ${LIMITS.bodyBytes} bytes`,
+          requestId: c.var.requestId,
         });
         return c.json(body as object, 413);
       },
@@ -65,7 +70,12 @@ export function createApp(services: Services): Hono<RestEnv> {
       req: c.req.raw,
       router: appRouter,
       createContext: () =>
-        createContext(services, { authorization: c.req.header('authorization'), requestId: c.var.requestId, source: 'trpc', clientIp: c.var.clientIp }),
+        createContext(services, {
+          authorization: c.req.header('authorization'),
+          requestId: c.var.requestId,
+          source: 'trpc',
+          clientIp: c.var.clientIp,
+        }),
       onError: ({ error }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           services.log.error('trpc failed', { requestId: c.var.requestId, error: String(error.cause?.stack ?? error.stack) });
@@ -83,12 +93,21 @@ export function createApp(services: Services): Hono<RestEnv> {
   mountDocs(app, { specUrl: '/openapi.json' });
 
   app.notFound((c) => {
-    const body = faceOfPath(c.req.path).error({ code: 'route_not_found', message: `no route for ${c.req.method} ${c.req.path}`, requestId: c.var.requestId });
+    const body = faceOfPath(c.req.path).error({
+      code: 'route_not_found',
+      message: `no route for ${c.req.method} ${c.req.path}`,
+      requestId: c.var.requestId,
+    });
     return c.json(body as object, 404);
   });
   app.onError((error, c) => {
-    services.log.error('unhandled', { requestId: c.var.requestId, path: c.req.path, error: String(error.stack ?? error) });
+    services.log.error('unhandled', { requestId: c.var.requestId, path: withoutSecrets(c.req.path), error: String(error.stack ?? error) });
     return c.json({ code: 'internal_error', message: 'internal error', request_id: c.var.requestId }, 500);
   });
   return app;
+}
+
+/** A path as logged: a token carried in the path (GET /api/v1/auth/verify-email/{token}) is left out. */
+export function withoutSecrets(path: string): string {
+  return path.replace(/(\/verify-email\/)[^/]*/i, '$1[redacted]');
 }

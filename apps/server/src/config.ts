@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { type MailDefaults, parseSmtpUrl } from '@crm/api';
 
 export interface Config {
   port: number;
@@ -11,6 +12,8 @@ export interface Config {
   /** Where the JWT secret came from, for the start-up log line. */
   jwtSecretSource: 'env' | 'data_dir' | 'ephemeral';
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** SMTP_URL and MAIL_FROM: the server-wide way out for mail (tenants may bring their own SMTP). */
+  mail: MailDefaults;
 }
 
 export class ConfigError extends Error {}
@@ -21,7 +24,8 @@ export class ConfigError extends Error {}
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`PORT must be a whole number from 0 to 65535, got "${env.PORT}"`);
 
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -47,7 +51,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwtSecretSource = 'data_dir';
     }
   }
-  return { port, host: env.HOST?.trim() || '0.0.0.0', databaseUrl, dataDir, jwtSecret, jwtSecretSource, logLevel };
+  return { port, host: env.HOST?.trim() || '0.0.0.0', databaseUrl, dataDir, jwtSecret, jwtSecretSource, logLevel, mail: mailConfig(env) };
+}
+
+function mailConfig(env: NodeJS.ProcessEnv): MailDefaults {
+  const url = env.SMTP_URL?.trim();
+  let smtp: MailDefaults['smtp'] = null;
+  if (url) {
+    try {
+      smtp = parseSmtpUrl(url);
+    } catch (error) {
+      throw new ConfigError(`SMTP_URL ${(error as Error).message}`);
+    }
+  }
+  const from = env.MAIL_FROM?.trim() || (smtp?.user?.includes('@') ? smtp.user : `no-reply@${smtp?.host ?? 'localhost'}`);
+  if (!/^(?:[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/.test(from)) {
+    throw new ConfigError(`MAIL_FROM must be an address (no-reply@example.com) or "Name <no-reply@example.com>", got "${from}"`);
+  }
+  return { smtp, from };
 }
 
 /** The embedded setup keeps its secret beside its data, so tokens survive a restart with no setup. */

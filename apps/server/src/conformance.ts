@@ -28,6 +28,7 @@ const fixed = (path: string) => path.split('/').filter((s) => s && !s.startsWith
 export function conformanceProblems(route: DeclaredRoute, status: number, body: unknown): string[] {
   if (status !== route.status) return [`${route.method.toUpperCase()} ${route.path} answered ${status}, declared ${route.status}`];
   if (!('json' in route.response)) return [];
+  if (status === 204) return body === undefined ? [] : [`${route.method.toUpperCase()} ${route.path}: a 204 has a body`];
   const parsed = route.face.okSchema(route.response.json).safeParse(body);
   if (!parsed.success) {
     return parsed.error.issues.map((i) => `${route.method.toUpperCase()} ${route.path}: ${i.path.join('.') || 'body'}: ${i.message}`);

@@ -7,7 +7,12 @@ function memory() {
   return {
     stream: { write: (s: string) => void chunks.push(s) },
     text: () => chunks.join(''),
-    lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, any>),
   };
 }
 
@@ -56,7 +61,9 @@ describe('jsonLogger (pino)', () => {
     const log = jsonLogger('debug', out.stream);
     log.info('top', { ...SECRETS });
     log.warn('one level', { body: { ...SECRETS }, config: { smtp: { host: 'mail', smtpPassword: SECRETS.smtpPassword } } });
-    log.error('two levels', { req: { headers: { authorization: SECRETS.authorization, 'x-api-key': SECRETS.apiKey }, body: { ...SECRETS } } });
+    log.error('two levels', {
+      req: { headers: { authorization: SECRETS.authorization, 'x-api-key': SECRETS.apiKey }, body: { ...SECRETS } },
+    });
     log.debug('deeper and in arrays', {
       a: { b: { c: { d: { password: SECRETS.password } } } },
       users: [{ email: 'ada@example.com', password: SECRETS.adminPassword, tokens: [{ refresh_token: SECRETS.refreshToken }] }],

@@ -1,3 +1,4 @@
+import { MailRelay } from '@crm/api';
 import { createDb } from '@crm/db';
 import { ConfigError, loadConfig } from './config.ts';
 import { jsonLogger } from './logger.ts';
@@ -25,9 +26,21 @@ async function main() {
     process.exit(2);
   }
   if (config.jwtSecretSource === 'ephemeral') {
-    log.warn('JWT_SECRET is not set: tokens are signed with a random secret and die with this process; set it when running several processes');
+    log.warn(
+      'JWT_SECRET is not set: tokens are signed with a random secret and die with this process; set it when running several processes',
+    );
   }
-  const services = buildServices(handle, { jwtSecret: config.jwtSecret, log });
+  const services = buildServices(handle, { jwtSecret: config.jwtSecret, log, mail: config.mail });
+  if (config.mail.smtp) {
+    log.info('mail is sent through SMTP_URL', { host: config.mail.smtp.host, port: config.mail.smtp.port, from: config.mail.from });
+  } else {
+    log.warn(
+      'SMTP_URL is not set: mail is kept in the outbox, not sent, except for tenants with their own SMTP settings (GET /api/v1/settings/email/outbox)',
+    );
+  }
+  // The outbox relay: every process runs one; they share the work through row locks.
+  const relay = new MailRelay(services);
+  relay.start();
   const running = await startServer(services, { port: config.port, host: config.host });
   log.info('listening', { url: `http://${config.host}:${running.port}`, database: handle.kind });
 
@@ -39,6 +52,7 @@ async function main() {
     // Stop accepting, let in-flight requests finish, then close the pool; a hard stop after 10 s.
     const hard = setTimeout(() => process.exit(1), 10_000).unref();
     running.close().then(async () => {
+      await relay.stop();
       await handle.close().catch(() => {});
       clearTimeout(hard);
       log.info('stopped');

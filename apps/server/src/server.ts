@@ -30,7 +30,9 @@ export function startServer(services: Services, opts: { port: number; host?: str
         createContext: ({ req, info: conn }) => {
           const token = (conn.connectionParams as { token?: string } | null)?.token;
           return createContext(services, {
-            authorization: token ? `Bearer ${token}` : req.headers.authorization, source: 'trpc', clientIp: req.socket.remoteAddress ?? null,
+            authorization: token ? `Bearer ${token}` : req.headers.authorization,
+            source: 'trpc',
+            clientIp: req.socket.remoteAddress ?? null,
           });
         },
       });

@@ -1,9 +1,9 @@
-import type { Logger, Services } from '@crm/api';
+import type { Logger, MailDefaults, Services } from '@crm/api';
 import type { DbHandle } from '@crm/db';
 import { eventSchemas, inlineProjections, systemClock, upcasters, type Clock } from '@crm/domain';
 import { EventStore } from '@crm/eventstore';
 
-export function buildServices(handle: DbHandle, opts: { jwtSecret: string; log: Logger; clock?: Clock }): Services {
+export function buildServices(handle: DbHandle, opts: { jwtSecret: string; log: Logger; clock?: Clock; mail?: MailDefaults }): Services {
   return {
     db: handle.db,
     dbKind: handle.kind,
@@ -16,5 +16,6 @@ export function buildServices(handle: DbHandle, opts: { jwtSecret: string; log: 
     log: opts.log,
     startedAt: new Date(),
     version: '0.1.0',
+    ...(opts.mail ? { mail: opts.mail } : {}),
   };
 }

@@ -75,7 +75,14 @@ export async function startTestApp(options: { isolated?: boolean; clock?: Clock 
     const email = `admin@${slug}.example.com`;
     const password = 'Correct-Horse-Battery-9';
     const reg = await request('POST', '/api/v1/tenants/register', {
-      body: { companyName: `Company ${slug}`, slug, adminEmail: email, adminPassword: password, adminFirstName: 'Ada', adminLastName: 'Admin' },
+      body: {
+        companyName: `Company ${slug}`,
+        slug,
+        adminEmail: email,
+        adminPassword: password,
+        adminFirstName: 'Ada',
+        adminLastName: 'Admin',
+      },
     });
     if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${reg.text}`);
     const login = await request('POST', '/api/v1/auth/login', { body: { email, password, tenantSlug: slug } });
@@ -95,10 +102,7 @@ export async function startTestApp(options: { isolated?: boolean; clock?: Clock 
   /** The operator's plan command, as the CLI runs it. */
   async function setPlan(tenantId: string, plan: identity.Plan): Promise<void> {
     await inTenant(handle.db, tenantId, (tx) =>
-      identity.setPlan(
-        { tx, tenantId, store: services.store, userId: null, clock: services.clock, metadata: { source: 'cli' } },
-        plan,
-      ),
+      identity.setPlan({ tx, tenantId, store: services.store, userId: null, clock: services.clock, metadata: { source: 'cli' } }, plan),
     );
     forgetPlan(tenantId);
   }
@@ -113,7 +117,10 @@ export async function startTestApp(options: { isolated?: boolean; clock?: Clock 
       ),
     );
     const now = Math.floor(Date.now() / 1000);
-    const token = await signJwt({ sub: String(userId), tid: tenant.tenantId, role, typ: 'access', iat: now, exp: now + 3600 }, services.jwtSecret);
+    const token = await signJwt(
+      { sub: String(userId), tid: tenant.tenantId, role, typ: 'access', iat: now, exp: now + 3600 },
+      services.jwtSecret,
+    );
     return { userId, email, token };
   }
 
@@ -124,7 +131,11 @@ export async function startTestApp(options: { isolated?: boolean; clock?: Clock 
 
   /** The typed tRPC client, over the in-process app. */
   const client = (token?: string) =>
-    createClient({ url: 'http://test', ...(token ? { token } : {}), fetch: async (url, init) => app.request(String(url), init as RequestInit) });
+    createClient({
+      url: 'http://test',
+      ...(token ? { token } : {}),
+      fetch: async (url, init) => app.request(String(url), init as RequestInit),
+    });
 
   return { app, services, handle, request, registerTenant, eventCount, setPlan, client, createUser, listen, close: () => handle.close() };
 }

@@ -54,7 +54,8 @@ describe('kanban', () => {
     const seen = first.deals.map((d: any) => d.id);
     let cursor = first.next_cursor;
     while (cursor) {
-      const page = (await t.request('GET', `/v1/crm/deals/kanban?per_stage=10&stage_id=${lead.id}&cursor=${cursor}`, { token: a.token })).body;
+      const page = (await t.request('GET', `/v1/crm/deals/kanban?per_stage=10&stage_id=${lead.id}&cursor=${cursor}`, { token: a.token }))
+        .body;
       expect(page.stages).toHaveLength(1);
       seen.push(...page.stages[0].deals.map((d: any) => d.id));
       cursor = page.stages[0].next_cursor;
@@ -71,7 +72,10 @@ describe('stage delete', () => {
   it('re-homes the stage’s deals to the first remaining stage, as moves in each deal’s history', async () => {
     const a = await t.registerTenant();
     const [lead, qualified, proposal] = await stagesOf(a);
-    const inQualified = [await newDeal(a, { name: 'Q1', stage_id: qualified.id }), await newDeal(a, { name: 'Q2', stage_id: qualified.id })];
+    const inQualified = [
+      await newDeal(a, { name: 'Q1', stage_id: qualified.id }),
+      await newDeal(a, { name: 'Q2', stage_id: qualified.id }),
+    ];
     const elsewhere = await newDeal(a, { name: 'P1', stage_id: proposal.id });
     const res = await t.request('DELETE', `/v1/crm/stages/${qualified.id}`, { token: a.token });
     expect(res.body).toMatchObject({ deleted: true, moved_deals: 2, moved_to_stage_id: lead.id });
@@ -79,13 +83,16 @@ describe('stage delete', () => {
       const got = (await t.request('GET', `/v1/crm/deals/${d.id}`, { token: a.token })).body;
       expect(got.stage_id).toBe(lead.id);
       expect(got.activities[0]).toMatchObject({
-        type: 'stage_changed', body: 'Moved from Qualified to Lead (stage deleted)', data: { reason: 'stage_deleted' },
+        type: 'stage_changed',
+        body: 'Moved from Qualified to Lead (stage deleted)',
+        data: { reason: 'stage_deleted' },
       });
     }
     expect((await t.request('GET', `/v1/crm/deals/${elsewhere.id}`, { token: a.token })).body.stage_id).toBe(proposal.id);
     // Deleting the first stage sends its deals to the new first one.
     await t.request('DELETE', `/v1/crm/stages/${lead.id}`, { token: a.token });
-    for (const d of inQualified) expect((await t.request('GET', `/v1/crm/deals/${d.id}`, { token: a.token })).body.stage_id).toBe(proposal.id);
+    for (const d of inQualified)
+      expect((await t.request('GET', `/v1/crm/deals/${d.id}`, { token: a.token })).body.stage_id).toBe(proposal.id);
   });
 
   it('does not let a concurrent move strand a deal in a deleted stage', async () => {
@@ -180,9 +187,13 @@ describe('CSV export', () => {
     const stage = (await stagesOf(a))[0];
     // 1,100 deals straight through the domain: the export pages by 1,000.
     const { runCommand } = await import('@crm/api');
-    await runCommand({ services: t.services, requestId: 'seed', source: 'system', principal: null, authError: null, clientIp: null, tenantId: a.tenantId }, async (c) => {
-      for (let i = 0; i < 1100; i++) await pipeline.deals.createDeal(c, { name: `Bulk ${i}`, domain: null, valueUsd: 1, stageId: stage.id, ownerUserId: null });
-    });
+    await runCommand(
+      { services: t.services, requestId: 'seed', source: 'system', principal: null, authError: null, clientIp: null, tenantId: a.tenantId },
+      async (c) => {
+        for (let i = 0; i < 1100; i++)
+          await pipeline.deals.createDeal(c, { name: `Bulk ${i}`, domain: null, valueUsd: 1, stageId: stage.id, ownerUserId: null });
+      },
+    );
     const text = await (await t.app.request('/v1/crm/deals/export', { headers: { authorization: `Bearer ${a.token}` } })).text();
     const rows = pipeline.deals.parseCsv(text).slice(1);
     expect(rows).toHaveLength(1100);
@@ -197,7 +208,9 @@ describe('tenant isolation on every pipeline path', () => {
     const b = await t.registerTenant('iso-b');
     const bStage = (await stagesOf(b))[1];
     const bDeal = await newDeal(b, { name: 'B secret', value_usd: 777 });
-    const bContact = (await t.request('POST', `/v1/crm/deals/${bDeal.id}/contacts`, { token: b.token, body: { name: 'B person', email: 'p@b.com' } })).body;
+    const bContact = (
+      await t.request('POST', `/v1/crm/deals/${bDeal.id}/contacts`, { token: b.token, body: { name: 'B person', email: 'p@b.com' } })
+    ).body;
     const before = await t.eventCount(b.tenantId);
     for (const [method, path, body] of [
       ['GET', `/v1/crm/deals/${bDeal.id}`, undefined],
@@ -219,7 +232,9 @@ describe('tenant isolation on every pipeline path', () => {
     // A's own deal cannot be moved into B's stage, nor given B's person.
     const aDeal = await newDeal(a, { name: 'A deal' });
     expect((await move(a, aDeal.id, bStage.id)).status).toBe(400);
-    expect((await t.request('POST', `/v1/crm/deals/${aDeal.id}/contacts`, { token: a.token, body: { person_id: bContact.person_id } })).status).toBe(400);
+    expect(
+      (await t.request('POST', `/v1/crm/deals/${aDeal.id}/contacts`, { token: a.token, body: { person_id: bContact.person_id } })).status,
+    ).toBe(400);
     // A attaching the same email gets a person of its own, not B's.
     const aContact = (await t.request('POST', `/v1/crm/deals/${aDeal.id}/contacts`, { token: a.token, body: { email: 'p@b.com' } })).body;
     expect(aContact.person_id).not.toBe(bContact.person_id);
@@ -301,8 +316,17 @@ describe('kanban reuse', () => {
     expect([b.stages[0].deal_count, b.stages[1].deal_count]).toEqual([0, 1]);
     // A write that skips the HTTP layer: reuse is checked against the log, not in-process news.
     const { runCommand } = await import('@crm/api');
-    await runCommand({ services: t.services, requestId: 'other', source: 'system', principal: null, authError: null, clientIp: null, tenantId: a.tenantId }, (c) =>
-      pipeline.deals.createDeal(c, { name: 'Elsewhere', domain: null, valueUsd: 7, stageId: lead.id, ownerUserId: null }),
+    await runCommand(
+      {
+        services: t.services,
+        requestId: 'other',
+        source: 'system',
+        principal: null,
+        authError: null,
+        clientIp: null,
+        tenantId: a.tenantId,
+      },
+      (c) => pipeline.deals.createDeal(c, { name: 'Elsewhere', domain: null, valueUsd: 7, stageId: lead.id, ownerUserId: null }),
     );
     b = await board();
     expect(b.stages[0]).toMatchObject({ deal_count: 1, total_value_usd: 7 });

@@ -7,7 +7,16 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const DEAL_EVENTS = ['DealCreated', 'DealUpdated', 'DealMoved', 'DealDeleted', 'DealContactAttached', 'DealContactUpdated', 'DealContactDetached', 'ActivityLogged'];
+const DEAL_EVENTS = [
+  'DealCreated',
+  'DealUpdated',
+  'DealMoved',
+  'DealDeleted',
+  'DealContactAttached',
+  'DealContactUpdated',
+  'DealContactDetached',
+  'ActivityLogged',
+];
 const stagesOf = async (a: TestTenant) => (await t.request('GET', '/v1/crm/stages', { token: a.token })).body.stages as any[];
 const newDeal = async (a: TestTenant, body: Record<string, unknown> = {}) => {
   const res = await t.request('POST', '/v1/crm/deals', { token: a.token, body: { name: 'Deal', value_usd: 100, ...body } });
@@ -20,7 +29,14 @@ describe('deals (document 000)', () => {
     const a = await t.registerTenant();
     const [lead] = await stagesOf(a);
     const deal = await newDeal(a, { name: 'Acme renewal', domain: 'ACME.com', value_usd: 1234.5 });
-    expect(deal).toMatchObject({ name: 'Acme renewal', domain: 'acme.com', value_usd: 1234.5, stage_id: lead.id, owner_user_id: a.userId, version: 1 });
+    expect(deal).toMatchObject({
+      name: 'Acme renewal',
+      domain: 'acme.com',
+      value_usd: 1234.5,
+      stage_id: lead.id,
+      owner_user_id: a.userId,
+      version: 1,
+    });
     const got = await t.request('GET', `/v1/crm/deals/${deal.id}`, { token: a.token });
     expect(got.status).toBe(200);
     expect(got.headers.get('etag')).toBe('"1"');
@@ -30,12 +46,17 @@ describe('deals (document 000)', () => {
   it('updates only what changed and records before and after', async () => {
     const a = await t.registerTenant();
     const deal = await newDeal(a, { name: 'Old', value_usd: 10 });
-    const res = await t.request('PATCH', `/v1/crm/deals/${deal.id}`, { token: a.token, body: { name: 'New', value_usd: 10, domain: 'new.io' } });
+    const res = await t.request('PATCH', `/v1/crm/deals/${deal.id}`, {
+      token: a.token,
+      body: { name: 'New', value_usd: 10, domain: 'new.io' },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: 'New', domain: 'new.io', value_usd: 10, version: 2 });
     const timeline = await t.request('GET', `/v1/crm/deals/${deal.id}/timeline`, { token: a.token });
     expect(timeline.body.entries[1]).toMatchObject({
-      version: 2, event: 'DealUpdated', actor_user_id: a.userId,
+      version: 2,
+      event: 'DealUpdated',
+      actor_user_id: a.userId,
       changes: { name: { from: 'Old', to: 'New' }, domain: { from: null, to: 'new.io' } },
     });
     expect(timeline.body.entries[1].changes.value_usd).toBeUndefined();
@@ -51,7 +72,9 @@ describe('deals (document 000)', () => {
     const acts = await t.request('GET', `/v1/crm/deals/${deal.id}/activities`, { token: a.token });
     expect(acts.body.activities).toEqual([
       expect.objectContaining({
-        type: 'stage_changed', body: 'Moved from Lead to Qualified', actor_user_id: a.userId,
+        type: 'stage_changed',
+        body: 'Moved from Lead to Qualified',
+        actor_user_id: a.userId,
         data: { from_stage_id: lead.id, to_stage_id: qualified.id, reason: 'user' },
       }),
     ]);
@@ -63,15 +86,22 @@ describe('deals (document 000)', () => {
   it('logs activities and lists them newest first', async () => {
     const a = await t.registerTenant();
     const deal = await newDeal(a);
-    const call = await t.request('POST', `/v1/crm/deals/${deal.id}/activities`, { token: a.token, body: { type: 'call', body: 'Intro call' } });
+    const call = await t.request('POST', `/v1/crm/deals/${deal.id}/activities`, {
+      token: a.token,
+      body: { type: 'call', body: 'Intro call' },
+    });
     expect(call.status).toBe(201);
     const meeting = await t.request('POST', `/v1/crm/deals/${deal.id}/activities`, {
-      token: a.token, body: { type: 'meeting', body: 'Demo', scheduled_for: '2030-01-02T15:00:00Z' },
+      token: a.token,
+      body: { type: 'meeting', body: 'Demo', scheduled_for: '2030-01-02T15:00:00Z' },
     });
     expect(meeting.body).toMatchObject({ type: 'meeting', scheduled_for: '2030-01-02T15:00:00.000Z', actor_user_id: a.userId });
     const list = await t.request('GET', `/v1/crm/deals/${deal.id}/activities`, { token: a.token });
     expect(list.body.activities.map((x: any) => x.body)).toEqual(['Demo', 'Intro call']);
-    const bad = await t.request('POST', `/v1/crm/deals/${deal.id}/activities`, { token: a.token, body: { type: 'stage_changed', body: 'forged' } });
+    const bad = await t.request('POST', `/v1/crm/deals/${deal.id}/activities`, {
+      token: a.token,
+      body: { type: 'stage_changed', body: 'forged' },
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -112,7 +142,11 @@ describe('deals (document 000)', () => {
     const a = await t.registerTenant();
     const [, qualified, proposal] = await stagesOf(a);
     const deal = await newDeal(a);
-    const ok = await t.request('PATCH', `/v1/crm/deals/${deal.id}/move`, { token: a.token, body: { stage_id: qualified.id }, headers: { 'if-match': '"1"' } });
+    const ok = await t.request('PATCH', `/v1/crm/deals/${deal.id}/move`, {
+      token: a.token,
+      body: { stage_id: qualified.id },
+      headers: { 'if-match': '"1"' },
+    });
     expect(ok.status).toBe(200);
     for (const [method, path, body] of [
       ['PATCH', `/v1/crm/deals/${deal.id}/move`, { stage_id: proposal.id }],
@@ -134,7 +168,9 @@ describe('deals (document 000)', () => {
     const targets = Array.from({ length: 10 }, (_, i) => stages[1 + (i % (stages.length - 1))].id);
     // Alternate so that every move really changes the stage.
     const results = await Promise.all(
-      targets.map((stage_id, i) => t.request('PATCH', `/v1/crm/deals/${deal.id}/move`, { token: a.token, body: { stage_id: i % 2 ? stages[0].id : stage_id } })),
+      targets.map((stage_id, i) =>
+        t.request('PATCH', `/v1/crm/deals/${deal.id}/move`, { token: a.token, body: { stage_id: i % 2 ? stages[0].id : stage_id } }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
     const timeline = (await t.request('GET', `/v1/crm/deals/${deal.id}/timeline`, { token: a.token })).body.entries;
@@ -181,11 +217,22 @@ describe('contacts on a deal', () => {
     const d1 = await newDeal(a, { name: 'One' });
     const d2 = await newDeal(a, { name: 'Two' });
     const jane = await t.request('POST', `/v1/crm/deals/${d1.id}/contacts`, {
-      token: a.token, body: { name: 'Jane Roe', email: 'Jane@Example.com', phone: '+1 555 0100', title: 'CTO', role: 'champion' },
+      token: a.token,
+      body: { name: 'Jane Roe', email: 'Jane@Example.com', phone: '+1 555 0100', title: 'CTO', role: 'champion' },
     });
     expect(jane.status).toBe(201);
-    expect(jane.body).toMatchObject({ deal_id: d1.id, name: 'Jane Roe', email: 'jane@example.com', phone: '+1 555 0100', title: 'CTO', role: 'champion' });
-    const again = await t.request('POST', `/v1/crm/deals/${d2.id}/contacts`, { token: a.token, body: { name: 'J. Roe', email: 'JANE@example.com' } });
+    expect(jane.body).toMatchObject({
+      deal_id: d1.id,
+      name: 'Jane Roe',
+      email: 'jane@example.com',
+      phone: '+1 555 0100',
+      title: 'CTO',
+      role: 'champion',
+    });
+    const again = await t.request('POST', `/v1/crm/deals/${d2.id}/contacts`, {
+      token: a.token,
+      body: { name: 'J. Roe', email: 'JANE@example.com' },
+    });
     expect(again.body.person_id).toBe(jane.body.person_id);
     expect(again.body.name).toBe('Jane Roe');
     const dup = await t.request('POST', `/v1/crm/deals/${d1.id}/contacts`, { token: a.token, body: { email: 'jane@example.com' } });
@@ -193,7 +240,10 @@ describe('contacts on a deal', () => {
     expect(dup.body.code).toBe('contact_already_attached');
 
     // Person fields change for every deal the person is on; the role only on this one.
-    const patched = await t.request('PATCH', `/v1/crm/contacts/${again.body.id}`, { token: a.token, body: { title: 'CEO', role: 'buyer' } });
+    const patched = await t.request('PATCH', `/v1/crm/contacts/${again.body.id}`, {
+      token: a.token,
+      body: { title: 'CEO', role: 'buyer' },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ title: 'CEO', role: 'buyer' });
     const onOne = (await t.request('GET', `/v1/crm/deals/${d1.id}/contacts`, { token: a.token })).body.contacts[0];

@@ -91,10 +91,19 @@ describe.skipIf(!onPg)('durability (pg): SIGKILL during a batched load', () => {
     const { url } = started;
     const slug = `durable-${randomBytes(4).toString('hex')}`;
     const reg = await call(url, null, 'POST', '/api/v1/tenants/register', {
-      companyName: 'Durable', slug, adminEmail: 'admin@durable.example.com', adminPassword: 'durable-password-1', adminFirstName: 'D', adminLastName: 'D',
+      companyName: 'Durable',
+      slug,
+      adminEmail: 'admin@durable.example.com',
+      adminPassword: 'durable-password-1',
+      adminFirstName: 'D',
+      adminLastName: 'D',
     });
     expect(reg.status).toBe(201);
-    const login = await call(url, null, 'POST', '/api/v1/auth/login', { email: 'admin@durable.example.com', password: 'durable-password-1', tenantSlug: slug });
+    const login = await call(url, null, 'POST', '/api/v1/auth/login', {
+      email: 'admin@durable.example.com',
+      password: 'durable-password-1',
+      tenantSlug: slug,
+    });
     const token = login.body?.data?.accessToken as string;
     expect(token).toBeTruthy();
 
@@ -133,7 +142,9 @@ describe.skipIf(!onPg)('durability (pg): SIGKILL during a batched load', () => {
         [acknowledged],
       );
       const rows = await c.query<{ id: string }>(`select id::text from crm_deals where id = any($1::uuid[])`, [acknowledged]);
-      const all = await c.query<{ n: string; tx: string }>(`select count(*)::text as n, count(distinct transaction_id)::text as tx from es_events where stream_type = 'deal'`);
+      const all = await c.query<{ n: string; tx: string }>(
+        `select count(*)::text as n, count(distinct transaction_id)::text as tx from es_events where stream_type = 'deal'`,
+      );
       return { events: events.rows, rows: rows.rows.map((r) => r.id), all: all.rows[0]! };
     });
     const missingEvents = acknowledged.filter((id) => !found.events.some((e) => e.stream_id === id));

@@ -20,7 +20,14 @@ describe('getting in (document 001)', () => {
 
   it('registers a tenant on a Pro trial and logs its admin in', async () => {
     const reg = await t.request('POST', '/api/v1/tenants/register', {
-      body: { companyName: 'Acme Corp', slug: `acme-${Date.now()}`, adminEmail: 'Admin@Acme.com', adminPassword: 'secure-password', adminFirstName: 'John', adminLastName: 'Doe' },
+      body: {
+        companyName: 'Acme Corp',
+        slug: `acme-${Date.now()}`,
+        adminEmail: 'Admin@Acme.com',
+        adminPassword: 'secure-password',
+        adminFirstName: 'John',
+        adminLastName: 'Doe',
+      },
     });
     expect(reg.status).toBe(201);
     expect(reg.body.data.tenant).toMatchObject({ name: 'Acme Corp', plan: 'pro', status: 'active' });
@@ -43,12 +50,21 @@ describe('getting in (document 001)', () => {
   it('refuses a taken slug with 409 and writes nothing', async () => {
     const a = await t.registerTenant('dup');
     const again = await t.request('POST', '/api/v1/tenants/register', {
-      body: { companyName: 'Other', slug: a.slug, adminEmail: 'x@y.com', adminPassword: 'secure-password', adminFirstName: 'X', adminLastName: 'Y' },
+      body: {
+        companyName: 'Other',
+        slug: a.slug,
+        adminEmail: 'x@y.com',
+        adminPassword: 'secure-password',
+        adminFirstName: 'X',
+        adminLastName: 'Y',
+      },
     });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('slug_taken');
     const { rows } = await inSystem(t.handle.db, (tx) =>
-      sql<{ n: string }>`select count(*)::text as n from es_events where event_type = 'TenantRegistered' and data->>'slug' = ${a.slug}`.execute(tx),
+      sql<{
+        n: string;
+      }>`select count(*)::text as n from es_events where event_type = 'TenantRegistered' and data->>'slug' = ${a.slug}`.execute(tx),
     );
     expect(rows[0]!.n).toBe('1');
   });
@@ -78,7 +94,9 @@ describe('getting in (document 001)', () => {
 
   it('refuses missing, malformed and forged credentials with 401', async () => {
     expect((await t.request('GET', '/api/v1/auth/me')).body.code).toBe('authentication_required');
-    expect((await t.request('GET', '/api/v1/auth/me', { headers: { authorization: 'Basic abc' } })).body.code).toBe('invalid_authorization');
+    expect((await t.request('GET', '/api/v1/auth/me', { headers: { authorization: 'Basic abc' } })).body.code).toBe(
+      'invalid_authorization',
+    );
     const forged = await t.request('GET', '/api/v1/auth/me', { token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.AAAA' });
     expect(forged.status).toBe(401);
     expect(forged.body.code).toBe('invalid_token');
@@ -157,7 +175,11 @@ describe('sessions (document 001)', () => {
     const found = await t.request('GET', `/api/v1/tenants/by-slug/${a.slug}`);
     expect(found.body.data).toEqual({ id: a.tenantId, name: `Company ${a.slug}`, slug: a.slug });
     expect((await t.request('GET', '/api/v1/tenants/by-slug/no-such-slug-x')).status).toBe(404);
-    expect((await t.request('GET', `/api/v1/tenants/check-slug/${a.slug}`)).body.data).toEqual({ slug: a.slug, valid: true, available: false });
+    expect((await t.request('GET', `/api/v1/tenants/check-slug/${a.slug}`)).body.data).toEqual({
+      slug: a.slug,
+      valid: true,
+      available: false,
+    });
     expect((await t.request('GET', '/api/v1/tenants/check-slug/fresh-slug-123')).body.data.available).toBe(true);
     expect((await t.request('GET', '/api/v1/tenants/check-slug/a')).body.data).toMatchObject({ valid: false, available: false });
   });

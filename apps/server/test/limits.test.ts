@@ -32,7 +32,11 @@ describe('request limits', () => {
   });
 
   it('refuses a body that is not sent as JSON with 415, and deep JSON with 400 json_too_deep', async () => {
-    const plain = await t.request('POST', '/v1/crm/deals', { token: a.token, raw: '{"name":"x"}', headers: { 'content-type': 'text/plain' } });
+    const plain = await t.request('POST', '/v1/crm/deals', {
+      token: a.token,
+      raw: '{"name":"x"}',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(plain.status).toBe(415);
     expect(plain.body.code).toBe('unsupported_media_type');
     const deep = `${'{"a":'.repeat(LIMITS.jsonDepth + 5)}1${'}'.repeat(LIMITS.jsonDepth + 5)}`;
@@ -67,7 +71,10 @@ describe('request limits', () => {
 
   it(`runs a tRPC batch of ${LIMITS.trpcBatch} calls and refuses one call more`, async () => {
     const batch = (n: number) =>
-      t.request('GET', `/trpc/${Array.from({ length: n }, () => 'health.check').join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`);
+      t.request(
+        'GET',
+        `/trpc/${Array.from({ length: n }, () => 'health.check').join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`,
+      );
     expect((await batch(LIMITS.trpcBatch)).status).toBe(200);
     const over = await batch(LIMITS.trpcBatch + 1);
     expect(over.status).toBe(400);

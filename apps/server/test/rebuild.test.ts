@@ -19,15 +19,21 @@ async function busyTenant(prefix: string): Promise<TestTenant & { dealIds: strin
   await t.request('PATCH', `/v1/crm/stages/${stages[1].id}`, { token: a.token, body: { name: 'Renamed', color: '#abc' } });
   const dealIds: string[] = [];
   for (let i = 0; i < 12; i++) {
-    const d = (await t.request('POST', '/v1/crm/deals', {
-      token: i % 3 ? a.token : seller.token,
-      body: { name: `Deal ${i}`, value_usd: 100 * i + 0.5, domain: `d${i}.com`, stage_id: stages[i % 4].id },
-    })).body;
+    const d = (
+      await t.request('POST', '/v1/crm/deals', {
+        token: i % 3 ? a.token : seller.token,
+        body: { name: `Deal ${i}`, value_usd: 100 * i + 0.5, domain: `d${i}.com`, stage_id: stages[i % 4].id },
+      })
+    ).body;
     dealIds.push(d.id);
     if (i % 2) await t.request('PATCH', `/v1/crm/deals/${d.id}/move`, { token: a.token, body: { stage_id: won.id } });
-    if (i % 3 === 0) await t.request('PATCH', `/v1/crm/deals/${d.id}`, { token: a.token, body: { value_usd: 999, name: `Deal ${i} (upsized)` } });
+    if (i % 3 === 0)
+      await t.request('PATCH', `/v1/crm/deals/${d.id}`, { token: a.token, body: { value_usd: 999, name: `Deal ${i} (upsized)` } });
     if (i % 4 === 0) {
-      await t.request('POST', `/v1/crm/deals/${d.id}/contacts`, { token: a.token, body: { name: `P${i}`, email: `p${i % 8}@x.com`, role: 'buyer' } });
+      await t.request('POST', `/v1/crm/deals/${d.id}/contacts`, {
+        token: a.token,
+        body: { name: `P${i}`, email: `p${i % 8}@x.com`, role: 'buyer' },
+      });
       await t.request('POST', `/v1/crm/deals/${d.id}/activities`, { token: a.token, body: { type: 'note', body: `note ${i}` } });
     }
   }
@@ -55,7 +61,16 @@ describe('projections rebuilt from position 0', () => {
       expect(diff, table).toEqual({ onlyLive: 0, onlyRebuilt: 0 });
     }
     expect(Object.keys(check.differences)).toEqual(
-      expect.arrayContaining(['crm_stages', 'crm_deals', 'crm_deal_contacts', 'crm_activities', 'crm_deal_timeline', 'persons', 'users', 'tenants']),
+      expect.arrayContaining([
+        'crm_stages',
+        'crm_deals',
+        'crm_deal_contacts',
+        'crm_activities',
+        'crm_deal_timeline',
+        'persons',
+        'users',
+        'tenants',
+      ]),
     );
 
     const before = [await views(a), await views(b)];

@@ -17,7 +17,12 @@ describe('pipeline stages (document 000)', () => {
     const res = await t.request('GET', '/v1/crm/stages', { token: a.token });
     expect(res.status).toBe(200);
     expect(res.body.stages.map((s: any) => [s.name, s.order])).toEqual([
-      ['Lead', 0], ['Qualified', 1], ['Proposal', 2], ['Negotiation', 3], ['Closed Won', 4], ['Closed Lost', 5],
+      ['Lead', 0],
+      ['Qualified', 1],
+      ['Proposal', 2],
+      ['Negotiation', 3],
+      ['Closed Won', 4],
+      ['Closed Lost', 5],
     ]);
     expect(res.body.stages.find((s: any) => s.is_won).name).toBe('Closed Won');
     expect(res.body.stages.find((s: any) => s.is_lost).name).toBe('Closed Lost');
@@ -30,7 +35,10 @@ describe('pipeline stages (document 000)', () => {
     expect(created.body).toMatchObject({ name: 'Demo', color: '#123abc', order: 1, is_won: false, id: expect.any(String) });
     expect(await names(a)).toEqual(['Lead', 'Demo', 'Qualified', 'Proposal', 'Negotiation', 'Closed Won', 'Closed Lost']);
 
-    const patched = await t.request('PATCH', `/v1/crm/stages/${created.body.id}`, { token: a.token, body: { name: 'Live demo', color: '#fff', order: 3 } });
+    const patched = await t.request('PATCH', `/v1/crm/stages/${created.body.id}`, {
+      token: a.token,
+      body: { name: 'Live demo', color: '#fff', order: 3 },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ name: 'Live demo', color: '#fff', order: 3 });
     expect(await names(a)).toEqual(['Lead', 'Qualified', 'Proposal', 'Live demo', 'Negotiation', 'Closed Won', 'Closed Lost']);
@@ -88,9 +96,17 @@ describe('pipeline stages (document 000)', () => {
   it('refuses a write against a stale If-Match version with 409 and keeps the newer change', async () => {
     const a = await t.registerTenant();
     const stage = (await t.request('GET', '/v1/crm/stages', { token: a.token })).body.stages[0];
-    const first = await t.request('PATCH', `/v1/crm/stages/${stage.id}`, { token: a.token, body: { name: 'First' }, headers: { 'if-match': `"${stage.version}"` } });
+    const first = await t.request('PATCH', `/v1/crm/stages/${stage.id}`, {
+      token: a.token,
+      body: { name: 'First' },
+      headers: { 'if-match': `"${stage.version}"` },
+    });
     expect(first.status).toBe(200);
-    const stale = await t.request('PATCH', `/v1/crm/stages/${stage.id}`, { token: a.token, body: { name: 'Second' }, headers: { 'if-match': `"${stage.version}"` } });
+    const stale = await t.request('PATCH', `/v1/crm/stages/${stage.id}`, {
+      token: a.token,
+      body: { name: 'Second' },
+      headers: { 'if-match': `"${stage.version}"` },
+    });
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ code: 'version_conflict', details: { current_version: first.body.version } });
     expect((await names(a))[0]).toBe('First');
@@ -122,7 +138,9 @@ describe('pipeline stages (document 000)', () => {
 
     const client = t.client(a.token);
     await expect(client.pipeline.stages.get.query({ stageId: bStage.id })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
-    await expect(client.pipeline.stages.update.mutate({ stageId: bStage.id, name: 'x' })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
+    await expect(client.pipeline.stages.update.mutate({ stageId: bStage.id, name: 'x' })).rejects.toMatchObject({
+      data: { code: 'NOT_FOUND' },
+    });
     await expect(client.pipeline.stages.delete.mutate({ stageId: bStage.id })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
     expect(await t.eventCount(b.tenantId)).toBe(before);
     expect((await t.request('GET', `/v1/crm/stages/${bStage.id}`, { token: b.token })).body.name).toBe(bStage.name);
@@ -141,7 +159,10 @@ describe('pipeline stages (document 000)', () => {
   it('lets a viewer read the pipeline but not change it', async () => {
     const a = await t.registerTenant();
     const now = Math.floor(Date.now() / 1000);
-    const viewer = await signJwt({ sub: String(a.userId), tid: a.tenantId, role: 'viewer', typ: 'access', iat: now, exp: now + 60 }, t.services.jwtSecret);
+    const viewer = await signJwt(
+      { sub: String(a.userId), tid: a.tenantId, role: 'viewer', typ: 'access', iat: now, exp: now + 60 },
+      t.services.jwtSecret,
+    );
     expect((await t.request('GET', '/v1/crm/stages', { token: viewer })).status).toBe(200);
     const res = await t.request('POST', '/v1/crm/stages', { token: viewer, body: { name: 'Nope' } });
     expect(res.status).toBe(403);

@@ -19,5 +19,12 @@ export async function createContext(
   opts: { authorization?: string | null; requestId?: string; source: Context['source']; clientIp?: string | null },
 ): Promise<Context> {
   const { principal, error } = await resolvePrincipal(services, opts.authorization);
-  return { services, requestId: opts.requestId ?? randomUUID(), source: opts.source, principal, authError: error, clientIp: opts.clientIp ?? null };
+  return {
+    services,
+    requestId: opts.requestId ?? randomUUID(),
+    source: opts.source,
+    principal,
+    authError: error,
+    clientIp: opts.clientIp ?? null,
+  };
 }

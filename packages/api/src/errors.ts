@@ -26,14 +26,30 @@ const KIND: Record<ErrorKind, { status: number; trpc: TRPC_ERROR_CODE_KEY }> = {
 };
 
 const STATUS_OF_TRPC: Partial<Record<TRPC_ERROR_CODE_KEY, number>> = {
-  PARSE_ERROR: 400, BAD_REQUEST: 400, UNAUTHORIZED: 401, PAYMENT_REQUIRED: 402, FORBIDDEN: 403, NOT_FOUND: 404,
-  METHOD_NOT_SUPPORTED: 405, CONFLICT: 409, PRECONDITION_FAILED: 412, PAYLOAD_TOO_LARGE: 413,
-  UNPROCESSABLE_CONTENT: 422, UNSUPPORTED_MEDIA_TYPE: 415, TOO_MANY_REQUESTS: 429, NOT_IMPLEMENTED: 501,
+  PARSE_ERROR: 400,
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  PAYMENT_REQUIRED: 402,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_SUPPORTED: 405,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNPROCESSABLE_CONTENT: 422,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
+  NOT_IMPLEMENTED: 501,
 };
 
 function describeCause(error: unknown): ErrorDescription | null {
   if (error instanceof DomainError) {
-    return { status: KIND[error.kind].status, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+    return {
+      status: KIND[error.kind].status,
+      code: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+    };
   }
   if (error instanceof ConcurrencyError) return { status: 409, code: error.code, message: error.message };
   // Zod's own error, or the Standard Schema error tRPC raises for an input that fails its parser.
@@ -67,7 +83,12 @@ export function describeError(error: unknown): ErrorDescription {
     const inner = describeCause(error.cause);
     if (inner) return inner;
     const status = STATUS_OF_TRPC[error.code] ?? 500;
-    if (status >= 500) return { status, code: status === 501 ? 'not_implemented' : 'internal_error', message: status === 501 ? error.message : 'internal error' };
+    if (status >= 500)
+      return {
+        status,
+        code: status === 501 ? 'not_implemented' : 'internal_error',
+        message: status === 501 ? error.message : 'internal error',
+      };
     return { status, code: error.code.toLowerCase(), message: error.message };
   }
   return { status: 500, code: 'internal_error', message: 'internal error' };

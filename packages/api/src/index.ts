@@ -11,3 +11,6 @@ export { checkAccess } from './trpc.ts';
 export * as contracts from './contracts/index.ts';
 export { isStorableText, type Access, type AnyContract, type Contract } from './contracts/shared.ts';
 export { LIMITS } from './limits.ts';
+export { MailRelay, type MailRelayOptions } from './mail/relay.ts';
+export { enqueueMail, type OutgoingMail } from './mail/outbox.ts';
+export { parseSmtpUrl, type MailDefaults, type SmtpTarget } from './mail/smtp.ts';

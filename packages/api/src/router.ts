@@ -3,6 +3,10 @@ import type { Context } from './context.ts';
 import type { AnyContract } from './contracts/shared.ts';
 import { apiKeysRouter, authRouter, healthRouter, tenantsRouter } from './routers/identity.ts';
 import { pipelineRouter } from './routers/pipeline/index.ts';
+import { organizationsRouter } from './routers/companies.ts';
+import { personsRouter } from './routers/people.ts';
+import { usersRouter } from './routers/users.ts';
+import { emailSettingsRouter } from './routers/email-settings.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 /** The one implementation of every use case; REST faces and the typed client both call it. */
@@ -11,7 +15,11 @@ export const appRouter = router({
   tenants: tenantsRouter,
   auth: authRouter,
   apiKeys: apiKeysRouter,
+  users: usersRouter,
   pipeline: pipelineRouter,
+  people: router({ persons: personsRouter }),
+  companies: router({ organizations: organizationsRouter }),
+  emailSettings: emailSettingsRouter,
 });
 
 export type AppRouter = typeof appRouter;
@@ -31,7 +39,11 @@ export async function invoke<C extends AnyContract>(ctx: Context, contract: C, i
 }
 
 /** Calls a streaming procedure (a CSV export): its chunks, pulled as the response is written. */
-export async function invokeStream<C extends AnyContract>(ctx: Context, contract: C, input: z.input<C['input']>): Promise<AsyncIterable<z.output<C['output']>>> {
+export async function invokeStream<C extends AnyContract>(
+  ctx: Context,
+  contract: C,
+  input: z.input<C['input']>,
+): Promise<AsyncIterable<z.output<C['output']>>> {
   const out: unknown = await invoke(ctx, contract, input);
   if (out === null || typeof out !== 'object' || !(Symbol.asyncIterator in out)) throw new Error(`${contract.path} does not stream`);
   return out as AsyncIterable<z.output<C['output']>>;

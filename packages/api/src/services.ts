@@ -1,6 +1,7 @@
 import type { Db } from '@crm/db';
 import type { Clock } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
+import type { MailDefaults } from './mail/smtp.ts';
 
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -20,6 +21,8 @@ export interface Services {
   log: Logger;
   startedAt: Date;
   version: string;
+  /** The server-wide SMTP (SMTP_URL) and From (MAIL_FROM); unset: mail stays in the outbox unless a tenant has its own SMTP. */
+  mail?: MailDefaults;
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -57,18 +57,28 @@ export type AuthedContext = Context & { principal: NonNullable<Context['principa
 export async function checkAccess(ctx: Context, access: Access): Promise<void> {
   if (access.public) return;
   if (!ctx.principal) {
-    throw ctx.authError ?? new DomainError('unauthorized', 'authentication_required', 'send Authorization: Bearer <access token or cdb_ API key>');
+    throw (
+      ctx.authError ??
+      new DomainError('unauthorized', 'authentication_required', 'send Authorization: Bearer <access token or cdb_ API key>')
+    );
   }
   if (!ctx.principal.permissions.has(access.permission)) {
-    throw new DomainError('forbidden', 'permission_denied', `your role (${ctx.principal.role}) lacks ${access.permission}`, { permission: access.permission });
+    throw new DomainError('forbidden', 'permission_denied', `your role (${ctx.principal.role}) lacks ${access.permission}`, {
+      permission: access.permission,
+    });
   }
   if (access.plan) {
     const plan = await planOf(ctx.services, ctx.principal.tenantId);
     if (!identity.planAtLeast(plan, access.plan)) {
-      throw new DomainError('payment_required', 'plan_upgrade_required', `this feature needs the ${access.plan} plan or higher; the tenant is on ${plan}`, {
-        plan,
-        required_plan: access.plan,
-      });
+      throw new DomainError(
+        'payment_required',
+        'plan_upgrade_required',
+        `this feature needs the ${access.plan} plan or higher; the tenant is on ${plan}`,
+        {
+          plan,
+          required_plan: access.plan,
+        },
+      );
     }
   }
 }
@@ -98,7 +108,12 @@ type Resolver<C extends PublicContract | AuthedContract, Ctx> = (opts: {
 }) => Promise<z.output<C['output']>>;
 
 type ErrorShape = (typeof t)['_config']['$types']['errorShape'];
-type Def<C extends PublicContract | AuthedContract, Output> = { input: z.input<C['input']>; output: Output; meta: Meta; errorShape: ErrorShape };
+type Def<C extends PublicContract | AuthedContract, Output> = {
+  input: z.input<C['input']>;
+  output: Output;
+  meta: Meta;
+  errorShape: ErrorShape;
+};
 export type QueryOf<C extends PublicContract | AuthedContract> = TRPCQueryProcedure<Def<C, z.output<C['output']>>>;
 export type MutationOf<C extends PublicContract | AuthedContract> = TRPCMutationProcedure<Def<C, z.output<C['output']>>>;
 
@@ -112,22 +127,34 @@ export type MutationOf<C extends PublicContract | AuthedContract> = TRPCMutation
  */
 
 export function query<C extends AuthedContract>(c: C, resolve: Resolver<C, AuthedContext>): QueryOf<C> {
-  const built = authorized(c.access).meta({ contract: c }).input(c.input).query(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
+  const built = authorized(c.access)
+    .meta({ contract: c })
+    .input(c.input)
+    .query(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
   return built as unknown as QueryOf<C>;
 }
 
 export function mutation<C extends AuthedContract>(c: C, resolve: Resolver<C, AuthedContext>): MutationOf<C> {
-  const built = authorized(c.access).meta({ contract: c }).input(c.input).mutation(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
+  const built = authorized(c.access)
+    .meta({ contract: c })
+    .input(c.input)
+    .mutation(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
   return built as unknown as MutationOf<C>;
 }
 
 export function publicQuery<C extends PublicContract>(c: C, resolve: Resolver<C, Context>): QueryOf<C> {
-  const built = publicProcedure.meta({ contract: c }).input(c.input).query(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
+  const built = publicProcedure
+    .meta({ contract: c })
+    .input(c.input)
+    .query(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
   return built as unknown as QueryOf<C>;
 }
 
 export function publicMutation<C extends PublicContract>(c: C, resolve: Resolver<C, Context>): MutationOf<C> {
-  const built = publicProcedure.meta({ contract: c }).input(c.input).mutation(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
+  const built = publicProcedure
+    .meta({ contract: c })
+    .input(c.input)
+    .mutation(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
   return built as unknown as MutationOf<C>;
 }
 
@@ -136,20 +163,26 @@ export function streamQuery<C extends AuthedContract>(
   c: C,
   resolve: (opts: { ctx: AuthedContext; input: z.output<C['input']> }) => AsyncGenerator<z.output<C['output']>, void, unknown>,
 ): TRPCQueryProcedure<Def<C, AsyncIterable<z.output<C['output']>, void, unknown>>> {
-  const built = authorized(c.access).meta({ contract: c }).input(c.input).query(({ ctx, input }) => resolve({ ctx, input: parsed<C>(input) }));
+  const built = authorized(c.access)
+    .meta({ contract: c })
+    .input(c.input)
+    .query(({ ctx, input }) => resolve({ ctx, input: parsed<C>(input) }));
   return built as unknown as TRPCQueryProcedure<Def<C, AsyncIterable<z.output<C['output']>, void, unknown>>>;
 }
 
 /** A live feed: each message is tracked by the id a client resumes from. */
 export function subscription<C extends AuthedContract>(
   c: C,
-  resolve: (opts: { ctx: AuthedContext; input: z.output<C['input']>; signal: AbortSignal | undefined }) => AsyncGenerator<
-    TrackedEnvelope<z.output<C['output']>>,
-    void,
-    unknown
-  >,
+  resolve: (opts: {
+    ctx: AuthedContext;
+    input: z.output<C['input']>;
+    signal: AbortSignal | undefined;
+  }) => AsyncGenerator<TrackedEnvelope<z.output<C['output']>>, void, unknown>,
 ): TRPCSubscriptionProcedure<Def<C, AsyncIterable<{ id: string; data: z.output<C['output']> }, void, unknown>>> {
-  const built = authorized(c.access).meta({ contract: c }).input(c.input).subscription(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
+  const built = authorized(c.access)
+    .meta({ contract: c })
+    .input(c.input)
+    .subscription(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
   return built as unknown as TRPCSubscriptionProcedure<Def<C, AsyncIterable<{ id: string; data: z.output<C['output']> }, void, unknown>>>;
 }
 

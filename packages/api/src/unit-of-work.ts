@@ -75,7 +75,10 @@ export async function runCommand<T>(
     try {
       const result = await inCommandTransaction(db, tenantId, (tx) =>
         fn({
-          tx, tenantId, clock, metadata: metadataOf(ctx),
+          tx,
+          tenantId,
+          clock,
+          metadata: metadataOf(ctx),
           userId: ctx.principal?.userId ?? null,
           store: store.recording(appended),
         }),

@@ -33,16 +33,19 @@ describe(`createDb (${onPg ? 'pg' : 'PGlite'})`, () => {
           array['{}'::jsonb], array['{"source":"system"}'::jsonb])`.execute(tx),
       );
     }
-    const seenByA = await inTenant(h.db, a, (tx) => tx.selectFrom('es_events' as never).select(sql`tenant_id`.as('t')).execute());
+    const seenByA = await inTenant(h.db, a, (tx) =>
+      tx
+        .selectFrom('es_events' as never)
+        .select(sql`tenant_id`.as('t'))
+        .execute(),
+    );
     expect(seenByA.map((r: any) => r.t)).toEqual([a]);
     // No tenant set: nothing at all, even with no WHERE clause.
     const { rows: none } = await sql`select * from es_events`.execute(h.db);
     expect(none).toEqual([]);
     // Writing another tenant's row is refused by the policy's WITH CHECK.
     await expect(
-      inTenant(h.db, a, (tx) =>
-        sql`insert into es_streams values (${b}::uuid, 'probe', 'x', 1, '')`.execute(tx),
-      ),
+      inTenant(h.db, a, (tx) => sql`insert into es_streams values (${b}::uuid, 'probe', 'x', 1, '')`.execute(tx)),
     ).rejects.toThrow(/row-level security/);
     const { rows: all } = await inSystem(h.db, (tx) =>
       sql<{ n: string }>`select count(*)::text as n from es_events where tenant_id = any(${[a, b]}::uuid[])`.execute(tx),

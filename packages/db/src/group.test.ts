@@ -20,14 +20,17 @@ afterAll(async () => {
   await h.close();
 });
 
-const insert = (tenant: string, id: string, n = 1) =>
+const insert =
+  (tenant: string, id: string, n = 1) =>
   async (tx: any) => {
     await sql`insert into ${sql.table(table)} (tenant_id, id, n) values (${tenant}, ${id}, ${n})`.execute(tx);
     const { rows } = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(tx);
     return rows[0]!.xid;
   };
 const ids = (tenant: string) =>
-  inTenant(h.db, tenant, async (tx) => (await sql<{ id: string }>`select id from ${sql.table(table)} order by id`.execute(tx)).rows.map((r) => r.id));
+  inTenant(h.db, tenant, async (tx) =>
+    (await sql<{ id: string }>`select id from ${sql.table(table)} order by id`.execute(tx)).rows.map((r) => r.id),
+  );
 
 describe(`TenantGroups (${onPg ? 'pg' : 'PGlite'})`, () => {
   it('commits units that arrive together in one transaction, each answered with its own result', async () => {
@@ -58,7 +61,7 @@ describe(`TenantGroups (${onPg ? 'pg' : 'PGlite'})`, () => {
     expect(await ids(t)).toEqual([`${t}-a`, `${t}-b`, `${t}-d`, `${t}-taken`].sort());
   });
 
-  it('sets each unit\'s own tenant: row-level security keeps a group\'s tenants apart', async () => {
+  it("sets each unit's own tenant: row-level security keeps a group's tenants apart", async () => {
     const groups = new TenantGroups(h.db, { lanes: 1 });
     const [t1, t2] = [randomUUID(), randomUUID()];
     const seen = await Promise.all([

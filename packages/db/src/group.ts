@@ -116,7 +116,10 @@ export class TenantGroups {
           await sql.raw('commit').execute(conn);
         } catch (error) {
           // Never hand the connection back inside a transaction.
-          await sql.raw('rollback').execute(conn).catch(() => {});
+          await sql
+            .raw('rollback')
+            .execute(conn)
+            .catch(() => {});
           throw error;
         }
       });

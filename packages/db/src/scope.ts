@@ -23,7 +23,10 @@ async function inTransaction<T>(db: Db, begin: string, fn: (tx: Tx) => Promise<T
     try {
       result = await fn(conn as Tx);
     } catch (error) {
-      await sql.raw('rollback').execute(conn).catch(() => {});
+      await sql
+        .raw('rollback')
+        .execute(conn)
+        .catch(() => {});
       throw error;
     }
     await sql.raw('commit').execute(conn);

@@ -2,7 +2,10 @@ import { EventSchemaError, parseEvents, type StoredEvent } from '@crm/eventstore
 import { describe, expect, it } from 'vitest';
 import { eventSchemas } from './index.ts';
 import { IdentityEvent, identityEventSchemas } from './identity/events.ts';
+import { ProfileEvent, profileEventSchemas } from './identity/profile.ts';
 import { PersonEvent, personEventSchemas } from './people/events.ts';
+import { CompanyEvent, companyEventSchemas } from './companies/events.ts';
+import { EmailSettingsEvent, emailSettingsEventSchemas } from './email/events.ts';
 import * as decide from './pipeline/deals/decide.ts';
 import { DealEvent, dealEvent, dealEventSchemas, isDealEvent } from './pipeline/deals/events.ts';
 import { dealContactsProjection } from './pipeline/deals/projections.ts';
@@ -12,18 +15,36 @@ const dealId = '00000000-0000-4000-8000-000000000001';
 const stage = { id: '00000000-0000-4000-8000-00000000000a', name: 'Lead' };
 
 const stored = <T extends string, D>(type: T, data: D): StoredEvent<T, D> => ({
-  globalPosition: '1', eventId: '00000000-0000-4000-8000-0000000000e1', tenantId: '00000000-0000-4000-8000-0000000000f1',
-  streamType: 'deal', streamId: dealId, streamVersion: 1, type, schemaVersion: 1, data, metadata: { source: 'system' },
-  occurredAt: new Date(0), transactionId: '1', hash: '',
+  globalPosition: '1',
+  eventId: '00000000-0000-4000-8000-0000000000e1',
+  tenantId: '00000000-0000-4000-8000-0000000000f1',
+  streamType: 'deal',
+  streamId: dealId,
+  streamVersion: 1,
+  type,
+  schemaVersion: 1,
+  data,
+  metadata: { source: 'system' },
+  occurredAt: new Date(0),
+  transactionId: '1',
+  hash: '',
 });
 
 describe('event registries', () => {
   it('name every event type once, across modules, as the type constants do', () => {
-    const modules = [identityEventSchemas, stageEventSchemas, personEventSchemas, dealEventSchemas];
+    const modules = [
+      identityEventSchemas,
+      profileEventSchemas,
+      stageEventSchemas,
+      personEventSchemas,
+      companyEventSchemas,
+      dealEventSchemas,
+      emailSettingsEventSchemas,
+    ];
     const all = modules.flatMap((m) => Object.keys(m));
     expect(new Set(all).size).toBe(all.length);
     expect(Object.keys(eventSchemas).sort()).toEqual(all.sort());
-    const constants = [IdentityEvent, StageEvent, PersonEvent, DealEvent];
+    const constants = [IdentityEvent, ProfileEvent, StageEvent, PersonEvent, CompanyEvent, DealEvent, EmailSettingsEvent];
     constants.forEach((c, i) => {
       expect(Object.values(c).sort()).toEqual(Object.keys(modules[i]!).sort());
     });
@@ -35,7 +56,10 @@ describe('event registries', () => {
   });
 
   it('refuse a malformed event and an unknown type with EventSchemaError', () => {
-    const bad = { type: 'DealCreated', data: { deal_id: 'not-a-uuid', name: 'Acme', domain: null, value_usd: '1.00', stage_id: stage.id, owner_user_id: null } };
+    const bad = {
+      type: 'DealCreated',
+      data: { deal_id: 'not-a-uuid', name: 'Acme', domain: null, value_usd: '1.00', stage_id: stage.id, owner_user_id: null },
+    };
     expect(() => parseEvents(eventSchemas, [bad])).toThrow(EventSchemaError);
     expect(() => parseEvents(eventSchemas, [bad])).toThrow(/DealCreated.*deal_id/);
     expect(() => parseEvents(eventSchemas, [{ type: 'DealRenamed', data: {} }])).toThrow(EventSchemaError);
@@ -49,7 +73,10 @@ describe('event registries', () => {
 
 describe('typed events', () => {
   it('builders take only the data of their type', () => {
-    expect(dealEvent('DealContactDetached', { contact_id: stage.id })).toEqual({ type: 'DealContactDetached', data: { contact_id: stage.id } });
+    expect(dealEvent('DealContactDetached', { contact_id: stage.id })).toEqual({
+      type: 'DealContactDetached',
+      data: { contact_id: stage.id },
+    });
     // @ts-expect-error: a DealMoved needs its stages.
     dealEvent('DealMoved', { contact_id: stage.id });
     // @ts-expect-error: not a deal event type.

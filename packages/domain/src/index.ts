@@ -4,20 +4,41 @@ import { dealEventSchemas } from './pipeline/deals/events.ts';
 import { dealProjections, stagesProjection } from './pipeline/index.ts';
 import { stageEventSchemas } from './pipeline/stages/events.ts';
 import { personEventSchemas, personsProjection } from './people/index.ts';
+import { companiesProjection, companyEventSchemas } from './companies/index.ts';
+import { profileEventSchemas, userProfilesProjection } from './identity/profile.ts';
+import { emailSettingsEventSchemas, emailSettingsProjection } from './email/index.ts';
 
 export * from './shared/index.ts';
 export * as identity from './identity/index.ts';
 export * as pipeline from './pipeline/index.ts';
 export * as people from './people/index.ts';
+export * as companies from './companies/index.ts';
+export * as email from './email/index.ts';
 
 /** Every read model kept inside the append's transaction, in the order they run. */
-export const inlineProjections: Projection[] = [...identityProjections, stagesProjection, personsProjection, ...dealProjections];
+export const inlineProjections: Projection[] = [
+  ...identityProjections,
+  userProfilesProjection,
+  stagesProjection,
+  companiesProjection,
+  personsProjection,
+  ...dealProjections,
+  emailSettingsProjection,
+];
 
 /**
  * Every event type the app appends, with the zod schema its data must match: the EventStore is
  * built with it and parses each event at append. The modules' types are disjoint (a test checks).
  */
-export const eventSchemas = { ...identityEventSchemas, ...stageEventSchemas, ...personEventSchemas, ...dealEventSchemas } as const;
+export const eventSchemas = {
+  ...identityEventSchemas,
+  ...profileEventSchemas,
+  ...stageEventSchemas,
+  ...personEventSchemas,
+  ...companyEventSchemas,
+  ...dealEventSchemas,
+  ...emailSettingsEventSchemas,
+} as const;
 
 /** Old event shapes to current ones, per event type and schema version. None yet. */
 export const upcasters: Upcasters = {};

@@ -43,7 +43,11 @@ function arrayLiteral(values: unknown[], json: boolean): string {
  * Rows are keyed by column name. The encoding happens now, so the returned write only waits for
  * the database.
  */
-export function prepareInsert(table: string, columns: readonly Column[], rows: ReadonlyArray<Record<string, unknown>>): (tx: Tx) => Promise<void> {
+export function prepareInsert(
+  table: string,
+  columns: readonly Column[],
+  rows: ReadonlyArray<Record<string, unknown>>,
+): (tx: Tx) => Promise<void> {
   const sources: RawBuilder<unknown>[] = [];
   const aliases: string[] = [];
   const selects: string[] = [];
@@ -51,7 +55,13 @@ export function prepareInsert(table: string, columns: readonly Column[], rows: R
     const values = rows.map((r) => r[c.name] ?? null);
     if (c.type === 'jsonb' || c.type === 'json') {
       const fn = c.type === 'jsonb' ? 'jsonb_array_elements' : 'json_array_elements';
-      sources.push(sql`${sql.raw(fn)}(${JSON.stringify(values)}::${sql.raw(c.type)})`, sql`unnest(${arrayLiteral(values.map((v) => v === null), false)}::boolean[])`);
+      sources.push(
+        sql`${sql.raw(fn)}(${JSON.stringify(values)}::${sql.raw(c.type)})`,
+        sql`unnest(${arrayLiteral(
+          values.map((v) => v === null),
+          false,
+        )}::boolean[])`,
+      );
       aliases.push(`c${i}`, `n${i}`);
       selects.push(`case when n${i} then null else c${i} end`);
     } else {

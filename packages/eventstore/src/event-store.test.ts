@@ -19,7 +19,16 @@ afterAll(() => h.close());
 
 const stream = () => ({ type: 'thing', id: randomUUID() });
 const append = (tenant: string, s: { type: string; id: string }, expected: any, types: string[]) =>
-  inTenant(h.db, tenant, (tx) => store.append(tx, tenant, s, expected, types.map((type) => ({ type, data: { type } })), meta));
+  inTenant(h.db, tenant, (tx) =>
+    store.append(
+      tx,
+      tenant,
+      s,
+      expected,
+      types.map((type) => ({ type, data: { type } })),
+      meta,
+    ),
+  );
 
 describe(`EventStore (${onPg ? 'pg' : 'PGlite'})`, () => {
   it('appends with versions from 1 and reads the stream back in order', async () => {
@@ -30,7 +39,11 @@ describe(`EventStore (${onPg ? 'pg' : 'PGlite'})`, () => {
     expect([...first, ...second].map((e) => e.streamVersion)).toEqual([1, 2, 3]);
     expect(BigInt(second[0]!.globalPosition)).toBeGreaterThan(BigInt(first[1]!.globalPosition));
     const read = await inTenant(h.db, t, (tx) => store.readStream(tx, t, s));
-    expect(read.map((e) => [e.type, e.streamVersion])).toEqual([['A', 1], ['B', 2], ['C', 3]]);
+    expect(read.map((e) => [e.type, e.streamVersion])).toEqual([
+      ['A', 1],
+      ['B', 2],
+      ['C', 3],
+    ]);
     expect(read[0]!.metadata).toEqual(meta);
   });
 
@@ -112,10 +125,24 @@ describe('appendNow', () => {
     const t = randomUUID();
     const s = stream();
     await store.appendNow(h.db, t, s, 'no_stream', [{ type: 'A', data: {} }], meta);
-    await store.appendNow(h.db, t, s, 1, [{ type: 'B', data: {} }, { type: 'C', data: {} }], meta);
+    await store.appendNow(
+      h.db,
+      t,
+      s,
+      1,
+      [
+        { type: 'B', data: {} },
+        { type: 'C', data: {} },
+      ],
+      meta,
+    );
     await expect(store.appendNow(h.db, t, s, 1, [{ type: 'X', data: {} }], meta)).rejects.toBeInstanceOf(ConcurrencyError);
     const read = await inTenant(h.db, t, (tx) => store.readStream(tx, t, s));
-    expect(read.map((e) => [e.type, e.streamVersion])).toEqual([['A', 1], ['B', 2], ['C', 3]]);
+    expect(read.map((e) => [e.type, e.streamVersion])).toEqual([
+      ['A', 1],
+      ['B', 2],
+      ['C', 3],
+    ]);
     expect((await verifyChains(h.db, t)).breaks).toEqual([]);
   });
 

@@ -27,7 +27,10 @@ describe(`group commit of appendNow (${onPg ? 'pg' : 'PGlite'})`, () => {
     const second = await Promise.all(streams.map((s, i) => store.appendNow(h.db, t, s, 2, [ev('C', i)], meta)));
     const third = await Promise.all(streams.map((s, i) => store.appendNow(h.db, t, s, 'any', [ev('D', i)], meta)));
     for (const [i, s] of streams.entries()) {
-      expect(first[i]!.map((e) => [e.streamId, e.streamVersion, e.type])).toEqual([[s.id, 1, 'A'], [s.id, 2, 'B']]);
+      expect(first[i]!.map((e) => [e.streamId, e.streamVersion, e.type])).toEqual([
+        [s.id, 1, 'A'],
+        [s.id, 2, 'B'],
+      ]);
       expect(second[i]!.map((e) => e.streamVersion)).toEqual([3]);
       expect(third[i]!.map((e) => e.streamVersion)).toEqual([4]);
       const read = await inTenant(h.db, t, (tx) => store.readStream(tx, t, s));
@@ -76,7 +79,11 @@ describe(`group commit of appendNow (${onPg ? 'pg' : 'PGlite'})`, () => {
     ]);
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
     const read = await inTenant(h.db, t, (tx) => store.readStream(tx, t, s));
-    expect(read.map((e) => [e.type, e.streamVersion])).toEqual([['A', 1], ['B', 2], ['C', 3]]);
+    expect(read.map((e) => [e.type, e.streamVersion])).toEqual([
+      ['A', 1],
+      ['B', 2],
+      ['C', 3],
+    ]);
     expect((await verifyChains(h.db, t)).breaks).toEqual([]);
   });
 
@@ -100,9 +107,7 @@ describe(`group commit of appendNow (${onPg ? 'pg' : 'PGlite'})`, () => {
     const streams = Array.from({ length: 6 }, stream);
     const results = await Promise.allSettled([
       store.appendNow(h.db, t, stream(), 'no_stream', [ev('W')], meta),
-      ...streams.map((s, i) =>
-        store.appendNow(h.db, t, s, 'no_stream', [i === 3 ? { ...ev('Bad'), id: 'not-a-uuid' } : ev('A')], meta),
-      ),
+      ...streams.map((s, i) => store.appendNow(h.db, t, s, 'no_stream', [i === 3 ? { ...ev('Bad'), id: 'not-a-uuid' } : ev('A')], meta)),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', ...streams.map((_, i) => (i === 3 ? 'rejected' : 'fulfilled'))]);
     for (const [i, s] of streams.entries()) {

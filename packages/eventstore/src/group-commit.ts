@@ -155,7 +155,9 @@ export class AppendGroups {
         for (const w of batch) w.reject(error);
         return;
       }
-      await Promise.all(batch.map((w, i) => this.single({ ...w, events: w.events.map((e, j) => ({ ...e, id: ids[i]![j]! })) }).then(w.resolve, w.reject)));
+      await Promise.all(
+        batch.map((w, i) => this.single({ ...w, events: w.events.map((e, j) => ({ ...e, id: ids[i]![j]! })) }).then(w.resolve, w.reject)),
+      );
       return;
     }
     const byStream = new Map<string, Appended[]>();

@@ -1,6 +1,13 @@
 export * from './types.ts';
 export { ConcurrencyError } from './errors.ts';
-export { type EventSchema, type EventSchemaIssue, type EventSchemas, EventSchemaError, parseEvents, type StandardSchemaV1 } from './schemas.ts';
+export {
+  type EventSchema,
+  type EventSchemaIssue,
+  type EventSchemas,
+  EventSchemaError,
+  parseEvents,
+  type StandardSchemaV1,
+} from './schemas.ts';
 export { EventStore, type EventStoreOptions, type ReadAllOptions } from './event-store.ts';
 export { type BulkSession, type Projection, type Write, handledBy } from './projection.ts';
 export { type Column, columnTypes, insertRows, prepareInsert } from './bulk-insert.ts';

@@ -22,7 +22,16 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const count = (tenant: string, stream: string, types: string[]) =>
-  inTenant(h.db, tenant, (tx) => store.append(tx, tenant, { type: 'c', id: stream }, 'any', types.map((type) => ({ type, data: {} })), meta));
+  inTenant(h.db, tenant, (tx) =>
+    store.append(
+      tx,
+      tenant,
+      { type: 'c', id: stream },
+      'any',
+      types.map((type) => ({ type, data: {} })),
+      meta,
+    ),
+  );
 const rows = (tenant: string) =>
   inTenant(h.db, tenant, async (tx) => (await sql.raw<any>(`select id, n, last_type from ${table} order by id`).execute(tx)).rows);
 
@@ -78,7 +87,10 @@ describe(`projections (${onPg ? 'pg' : 'PGlite'})`, () => {
     }
     const runner = new AsyncProjectionRunner(h.db, plain, asyncProjection, { batchSize: 2 });
     const read = () =>
-      inSystem(h.db, async (tx) => (await sql.raw<any>(`select n from ${asyncTable} where id = 'z' and tenant_id = '${t}'`).execute(tx)).rows);
+      inSystem(
+        h.db,
+        async (tx) => (await sql.raw<any>(`select n from ${asyncTable} where id = 'z' and tenant_id = '${t}'`).execute(tx)).rows,
+      );
     // On pg the snapshot xmin is cluster-wide: a transaction open anywhere (another test file's
     // database) holds readers back until it ends. Waiting is the price of never skipping.
     const caughtUpTo = async (n: number) => {

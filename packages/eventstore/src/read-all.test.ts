@@ -52,7 +52,9 @@ describe('readAll', () => {
     const [slow] = await store.append(early, t, { type: 'x', id: 'slow' }, 'no_stream', [{ type: 'Slow', data: {} }], meta);
 
     // A second transaction takes a higher position and commits first.
-    const [fast] = await inTenant(h.db, t, (tx) => store.append(tx, t, { type: 'x', id: 'fast' }, 'no_stream', [{ type: 'Fast', data: {} }], meta));
+    const [fast] = await inTenant(h.db, t, (tx) =>
+      store.append(tx, t, { type: 'x', id: 'fast' }, 'no_stream', [{ type: 'Fast', data: {} }], meta),
+    );
     expect(BigInt(fast!.globalPosition)).toBeGreaterThan(BigInt(slow!.globalPosition));
 
     // A reader ordering by position alone would now see Fast, checkpoint past Slow, and lose it.

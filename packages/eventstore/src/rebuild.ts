@@ -34,7 +34,9 @@ async function copyIndexes(tx: Tx, table: string) {
   const { rows: indexes } = await sql<{ name: string; def: string }>`select indexname as name, indexdef as def from pg_indexes
     where schemaname = 'public' and tablename = ${table} and indexname <> all(${constraints.map((c) => c.name)}::text[])`.execute(tx);
   for (const i of indexes) {
-    await sql.raw(i.def.replace(` ON public.${table} `, ` ON ${SHADOW}.${table} `).replace(` ON public."${table}" `, ` ON ${SHADOW}."${table}" `)).execute(tx);
+    await sql
+      .raw(i.def.replace(` ON public.${table} `, ` ON ${SHADOW}.${table} `).replace(` ON public."${table}" `, ` ON ${SHADOW}."${table}" `))
+      .execute(tx);
   }
 }
 
@@ -58,7 +60,9 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
   await asOwner(db, async (tx) => {
     await sql.raw(`create schema if not exists ${SHADOW}`).execute(tx);
     for (const t of tables) {
-      await sql.raw(`drop table if exists ${SHADOW}."${t}"; create table ${SHADOW}."${t}" (like public."${t}" including all excluding indexes)`).execute(tx);
+      await sql
+        .raw(`drop table if exists ${SHADOW}."${t}"; create table ${SHADOW}."${t}" (like public."${t}" including all excluding indexes)`)
+        .execute(tx);
       columns.set(t, await columnTypes(tx, `${SHADOW}."${t}"`));
     }
   });
@@ -154,9 +158,11 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
       }
     } else {
       for (const t of tables) {
-        const { rows } = await sql.raw<{ only_live: string; only_rebuilt: string }>(`select
+        const { rows } = await sql
+          .raw<{ only_live: string; only_rebuilt: string }>(`select
             (select count(*) from (select * from public."${t}" except all select * from ${SHADOW}."${t}") a) as only_live,
-            (select count(*) from (select * from ${SHADOW}."${t}" except all select * from public."${t}") b) as only_rebuilt`).execute(tx);
+            (select count(*) from (select * from ${SHADOW}."${t}" except all select * from public."${t}") b) as only_rebuilt`)
+          .execute(tx);
         differences[t] = { onlyLive: Number(rows[0]!.only_live), onlyRebuilt: Number(rows[0]!.only_rebuilt) };
         await sql.raw(`drop table ${SHADOW}."${t}"`).execute(tx);
       }

@@ -34,7 +34,10 @@ export interface RowProjectionSpec<R extends Row> {
  */
 export function rowProjection<R extends Row>(spec: RowProjectionSpec<R>): Projection {
   const cols = spec.columns.map((c) => `"${c}"`).join(', ');
-  const updates = spec.columns.filter((c) => c !== spec.key).map((c) => `"${c}" = excluded."${c}"`).join(', ');
+  const updates = spec.columns
+    .filter((c) => c !== spec.key)
+    .map((c) => `"${c}" = excluded."${c}"`)
+    .join(', ');
   return {
     name: spec.name,
     tables: [spec.table],
@@ -56,7 +59,7 @@ export function rowProjection<R extends Row>(spec: RowProjectionSpec<R>): Projec
       }
       const upserts: R[] = [];
       const removed: string[] = [];
-      for (const [key, row] of state) (row ? upserts.push(row) : removed.push(key));
+      for (const [key, row] of state) row ? upserts.push(row) : removed.push(key);
       if (upserts.length > 0) {
         const json = JSON.stringify(upserts.map((r) => pick(r, spec.columns)));
         await sql`insert into ${sql.table(spec.table)} (${sql.raw(cols)})

@@ -13,7 +13,12 @@ export interface StandardSchemaV1<Output = unknown> {
 }
 type StandardResult<Output> =
   | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }> };
+  | {
+      readonly issues: ReadonlyArray<{
+        readonly message: string;
+        readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+      }>;
+    };
 
 /** What validates one event type's data: a Standard Schema, or anything with a throwing parse(). */
 export type EventSchema<Output = unknown> = StandardSchemaV1<Output> | { parse(data: unknown): Output };
@@ -42,7 +47,9 @@ export class EventSchemaError extends Error {
      */
     readonly schemaIssues: readonly EventSchemaIssue[],
   ) {
-    super(`event #${index} (${eventType}) was not appended: ${schemaIssues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);
+    super(
+      `event #${index} (${eventType}) was not appended: ${schemaIssues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`,
+    );
     this.name = 'EventSchemaError';
   }
 }
@@ -58,7 +65,8 @@ export function parseEvents(schemas: EventSchemas | undefined, events: NewEvent[
   if (!schemas) return events;
   return events.map((event, index) => {
     const schema = Object.hasOwn(schemas, event.type) ? schemas[event.type] : undefined;
-    if (!schema) throw new EventSchemaError(event.type, index, [{ path: '', message: `no schema is registered for event type "${event.type}"` }]);
+    if (!schema)
+      throw new EventSchemaError(event.type, index, [{ path: '', message: `no schema is registered for event type "${event.type}"` }]);
     return { ...event, data: parseData(schema, event.type, index, event.data) };
   });
 }
@@ -67,9 +75,16 @@ function parseData(schema: EventSchema, type: string, index: number, data: unkno
   if ('~standard' in schema) {
     const result = schema['~standard'].validate(data);
     if (result instanceof Promise) {
-      throw new EventSchemaError(type, index, [{ path: '', message: 'its schema is asynchronous; event schemas must validate synchronously' }]);
+      throw new EventSchemaError(type, index, [
+        { path: '', message: 'its schema is asynchronous; event schemas must validate synchronously' },
+      ]);
     }
-    if (result.issues) throw new EventSchemaError(type, index, result.issues.map((i) => ({ path: pathOf(i.path), message: i.message })));
+    if (result.issues)
+      throw new EventSchemaError(
+        type,
+        index,
+        result.issues.map((i) => ({ path: pathOf(i.path), message: i.message })),
+      );
     return result.value;
   }
   try {

@@ -13,7 +13,9 @@ export const meta: EventMetadata = { source: 'system', actor: { type: 'system', 
 export async function counterProjection(db: Db) {
   const table = `es_test_counts_${randomUUID().slice(0, 8)}`;
   await asOwner(db, async (tx) => {
-    await sql.raw(`create table ${table} (tenant_id uuid not null, id text primary key, n int not null, last_type text not null)`).execute(tx);
+    await sql
+      .raw(`create table ${table} (tenant_id uuid not null, id text primary key, n int not null, last_type text not null)`)
+      .execute(tx);
     await sql`select crm_enable_tenant_rls(${table}::regclass)`.execute(tx);
   });
   const projection = rowProjection<{ tenant_id: string; id: string; n: number; last_type: string }>({
@@ -23,8 +25,7 @@ export async function counterProjection(db: Db) {
     columns: ['tenant_id', 'id', 'n', 'last_type'],
     handles: ['Counted', 'Reset'],
     keysOf: (e) => [e.streamId],
-    evolve: (row, e) =>
-      e.type === 'Reset' ? null : { tenant_id: e.tenantId, id: e.streamId, n: (row?.n ?? 0) + 1, last_type: e.type },
+    evolve: (row, e) => (e.type === 'Reset' ? null : { tenant_id: e.tenantId, id: e.streamId, n: (row?.n ?? 0) + 1, last_type: e.type }),
   });
   return { table, projection };
 }

@@ -18,7 +18,11 @@ export async function verifyChains(db: Db, tenantId?: string): Promise<{ events:
   return inSystem(db, async (tx) => {
     const filter = tenantId ? sql`where e.tenant_id = ${tenantId}` : sql``;
     const { rows } = await sql<{
-      tenant_id: string; stream_type: string; stream_id: string; stream_version: string; reason: ChainBreak['reason'];
+      tenant_id: string;
+      stream_type: string;
+      stream_id: string;
+      stream_version: string;
+      reason: ChainBreak['reason'];
     }>`with chained as (
         select e.tenant_id, e.stream_type, e.stream_id, e.stream_version, e.hash,
           es_event_digest(coalesce(lag(e.hash) over w, ''), e) as expected,
@@ -40,8 +44,11 @@ export async function verifyChains(db: Db, tenantId?: string): Promise<{ events:
     return {
       events: Number(count[0]!.n),
       breaks: rows.map((r) => ({
-        tenantId: r.tenant_id, streamType: r.stream_type, streamId: r.stream_id,
-        streamVersion: Number(r.stream_version), reason: r.reason,
+        tenantId: r.tenant_id,
+        streamType: r.stream_type,
+        streamId: r.stream_id,
+        streamVersion: Number(r.stream_version),
+        reason: r.reason,
       })),
     };
   });

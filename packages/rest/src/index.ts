@@ -1,6 +1,11 @@
 import { Hono } from 'hono';
+import { accountRoutes } from './api-v1/account.ts';
 import { authRoutes } from './api-v1/auth.ts';
+import { emailSettingsRoutes } from './api-v1/email-settings.ts';
 import { tenantRoutes } from './api-v1/tenants.ts';
+import { userRoutes } from './api-v1/users.ts';
+import { organizationRoutes } from './crm/organizations.ts';
+import { personRoutes } from './crm/persons.ts';
 import type { RestEnv } from './shared/env.ts';
 import { mount } from './shared/mount.ts';
 import type { DeclaredRoute } from './shared/route.ts';
@@ -14,7 +19,17 @@ export type { DeclaredRoute } from './shared/route.ts';
 export { buildOpenApi } from './openapi/index.ts';
 
 /** Every documented REST route, each declared once. */
-export const restRoutes: readonly DeclaredRoute[] = [...tenantRoutes, ...authRoutes, ...stageRoutes, ...dealRoutes];
+export const restRoutes: readonly DeclaredRoute[] = [
+  ...tenantRoutes,
+  ...authRoutes,
+  ...accountRoutes,
+  ...userRoutes,
+  ...stageRoutes,
+  ...dealRoutes,
+  ...personRoutes,
+  ...organizationRoutes,
+  ...emailSettingsRoutes,
+];
 
 /** Every documented REST surface, mounted from its declarations. */
 export function restFaces(routes: readonly DeclaredRoute[] = restRoutes): Hono<RestEnv> {

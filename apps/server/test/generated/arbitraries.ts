@@ -17,7 +17,8 @@ function arb(s: JsonSchema): fc.Arbitrary<unknown> {
     case 'string':
       if (s.format === 'uuid') return fc.uuid();
       if (s.format === 'email') return fc.emailAddress();
-      if (s.format === 'date-time') return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
+      if (s.format === 'date-time')
+        return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
       if (s.pattern) {
         try {
           return fc.stringMatching(new RegExp(s.pattern)).filter((v) => v.length <= (s.maxLength ?? 1000));
@@ -29,7 +30,12 @@ function arb(s: JsonSchema): fc.Arbitrary<unknown> {
     case 'integer':
       return fc.integer({ min: Math.max(s.minimum ?? -1e6, -1e9), max: Math.min(s.maximum ?? 1e6, 1e9) });
     case 'number':
-      return fc.double({ min: Math.max(s.minimum ?? -1e6, -1e12), max: Math.min(s.maximum ?? 1e6, 1e12), noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: Math.max(s.minimum ?? -1e6, -1e12),
+        max: Math.min(s.maximum ?? 1e6, 1e12),
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case 'boolean':
       return fc.boolean();
     case 'null':
@@ -64,10 +70,36 @@ export const hostileString = fc.oneof(
 );
 
 /** Numbers a careless server chokes on, as raw JSON text (1e400 parses to Infinity). */
-export const hostileNumberJson = fc.constantFrom('-1', '0', '-0', '1e308', '1e400', '-1e400', '9007199254740993', '0.1e-320', '3.5', '1e21');
+export const hostileNumberJson = fc.constantFrom(
+  '-1',
+  '0',
+  '-0',
+  '1e308',
+  '1e400',
+  '-1e400',
+  '9007199254740993',
+  '0.1e-320',
+  '3.5',
+  '1e21',
+);
 
 /** Query-string values for paging and numbers. */
-export const hostileQueryValue = fc.constantFrom('-1', '0', '1e309', 'NaN', 'Infinity', '99999999999999999999', '', ' ', '1.5', 'abc', '\u0000', '%', 'true', '[]');
+export const hostileQueryValue = fc.constantFrom(
+  '-1',
+  '0',
+  '1e309',
+  'NaN',
+  'Infinity',
+  '99999999999999999999',
+  '',
+  ' ',
+  '1.5',
+  'abc',
+  '\u0000',
+  '%',
+  'true',
+  '[]',
+);
 
 export type Mutation =
   | { kind: 'valid' }
@@ -86,7 +118,9 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.nat(20).map<Mutation>((key) => ({ kind: 'drop', key })),
   fc.constant<Mutation>({ kind: 'extra' }),
   fc.constant<Mutation>({ kind: 'proto' }),
-  fc.tuple(fc.nat(20), fc.constantFrom<unknown>(1, -1, true, null, [], {}, 'text', [1, 2])).map<Mutation>(([key, value]) => ({ kind: 'wrongType', key, value })),
+  fc
+    .tuple(fc.nat(20), fc.constantFrom<unknown>(1, -1, true, null, [], {}, 'text', [1, 2]))
+    .map<Mutation>(([key, value]) => ({ kind: 'wrongType', key, value })),
   fc.tuple(fc.nat(20), hostileString).map<Mutation>(([key, value]) => ({ kind: 'hostileString', key, value })),
   fc.tuple(fc.nat(20), hostileNumberJson).map<Mutation>(([key, raw]) => ({ kind: 'hostileNumber', key, raw })),
   fc.constant<Mutation>({ kind: 'deep' }),
@@ -108,7 +142,9 @@ export function applyMutation(body: unknown, m: Mutation): { raw: string; conten
     case 'extra':
       return { raw: JSON.stringify({ ...obj, unexpectedField: 'x' }) };
     case 'proto':
-      return { raw: `{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}${keys.length ? `,${JSON.stringify(obj).slice(1)}` : '}'}` };
+      return {
+        raw: `{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}${keys.length ? `,${JSON.stringify(obj).slice(1)}` : '}'}`,
+      };
     case 'wrongType':
       return { raw: JSON.stringify({ ...obj, [pick(m.key)]: m.value }) };
     case 'hostileString':

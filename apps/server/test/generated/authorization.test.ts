@@ -1,6 +1,6 @@
 import { restRoutes } from '@crm/rest';
 import { describe, expect, it } from 'vitest';
-import { fillPath, type Principal, permitted, useWorld } from './fixtures.ts';
+import { fillPath, pathValuesFor, type Principal, permitted, useWorld } from './fixtures.ts';
 import { expectedAccess } from './matrix.ts';
 
 // The authorization matrix, generated from the route declarations: every route × every kind of
@@ -10,15 +10,23 @@ import { expectedAccess } from './matrix.ts';
 const env = useWorld();
 
 const PRINCIPALS = [
-  'no credentials', 'forged token', 'expired token', 'viewer', 'user', 'manager', 'tenant_admin', 'API key (user)',
-  'tenant_admin on free plan', 'tenant_admin of another tenant',
+  'no credentials',
+  'forged token',
+  'expired token',
+  'viewer',
+  'user',
+  'manager',
+  'tenant_admin',
+  'API key (user)',
+  'tenant_admin on free plan',
+  'tenant_admin of another tenant',
 ] as const;
 
 describe.each(restRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s', (_name, route) => {
   it.each(PRINCIPALS)('as %s', async (who) => {
     const { t, world } = env;
     const principal = world.principals.find((p: Principal) => p.name === who)!;
-    const path = fillPath(route, world.pathValues);
+    const path = fillPath(route, pathValuesFor(route, world));
     const res = await t.request(route.method.toUpperCase(), path, {
       ...(principal.token ? { token: principal.token } : {}),
       ...(route.body ? { body: {} } : {}),

@@ -25,7 +25,8 @@ describe('route declarations', () => {
   });
 
   it('name contracts that are the very ones their procedures are built from', () => {
-    const procedures = (appRouter as unknown as { _def: { procedures: Record<string, { _def: { meta?: { contract?: unknown } } }> } })._def.procedures;
+    const procedures = (appRouter as unknown as { _def: { procedures: Record<string, { _def: { meta?: { contract?: unknown } } }> } })._def
+      .procedures;
     for (const c of contracts.allContracts) expect(procedures[c.path]?._def.meta?.contract, c.path).toBe(c);
     expect(Object.keys(procedures).sort()).toEqual(contracts.allContracts.map((c) => c.path).sort());
     for (const r of restRoutes) expect(contracts.allContracts).toContain(r.contract);
@@ -57,7 +58,9 @@ describe('a route added without its declaration, permission or response schema',
   it('is caught when it declares no permission', () => {
     const open: DeclaredRoute = { ...deal, contract: { ...deal.contract, access: {} as never } };
     expect(declarationProblems([open])).toEqual(['GET /v1/crm/deals/{deal_id}: declares neither public access nor a permission']);
-    expect(() => expectedAccess(open, { name: 'viewer', token: 'x', kind: 'member', role: 'viewer' }, () => true)).toThrow(/declares no permission/);
+    expect(() => expectedAccess(open, { name: 'viewer', token: 'x', kind: 'member', role: 'viewer' }, () => true)).toThrow(
+      /declares no permission/,
+    );
   });
 
   it('is caught when it declares no response schema', () => {

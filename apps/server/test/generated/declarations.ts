@@ -29,7 +29,8 @@ export function declarationProblems(routes: readonly DeclaredRoute[]): string[] 
     if (!access || (access.public !== true && (typeof access.permission !== 'string' || access.permission === ''))) {
       problems.push(`${name}: declares neither public access nor a permission`);
     }
-    if (!r.response || ('json' in r.response ? !r.response.json : !r.response.contentType)) problems.push(`${name}: declares no response schema`);
+    if (!r.response || ('json' in r.response ? !r.response.json : !r.response.contentType))
+      problems.push(`${name}: declares no response schema`);
     if (!r.summary) problems.push(`${name}: has no summary`);
   }
   return problems;

@@ -17,20 +17,40 @@ export async function seedWorld(t: TestApp) {
   const viewer = await t.createUser(a, 'viewer', 'Vera');
   const user = await t.createUser(a, 'user', 'Ulla');
   const manager = await t.createUser(a, 'manager', 'Manu');
+  // The user that /api/v1/users/{id} paths point at: no principal, so the matrix may deactivate or erase it.
+  const target = await t.createUser(a, 'user', 'Tess');
   const stages = (await t.request('GET', '/v1/crm/stages', { token: a.token })).body.stages as Array<{ id: string }>;
-  const deal = (await t.request('POST', '/v1/crm/deals', { token: a.token, body: { name: 'World deal', domain: 'world.example', value_usd: 1000 } })).body;
-  const contact = (await t.request('POST', `/v1/crm/deals/${deal.id}/contacts`, { token: a.token, body: { name: 'Wanda World', email: 'wanda@world.example' } })).body;
+  const deal = (
+    await t.request('POST', '/v1/crm/deals', { token: a.token, body: { name: 'World deal', domain: 'world.example', value_usd: 1000 } })
+  ).body;
+  const contact = (
+    await t.request('POST', `/v1/crm/deals/${deal.id}/contacts`, {
+      token: a.token,
+      body: { name: 'Wanda World', email: 'wanda@world.example' },
+    })
+  ).body;
   await t.request('POST', `/v1/crm/deals/${deal.id}/activities`, { token: a.token, body: { type: 'note', body: 'World note' } });
   // The key used as a principal belongs to a plain user; another key is the one paths point at.
   const userKey = (await t.request('POST', '/api/v1/api-keys', { token: user.token, body: { name: 'matrix' } })).body.data.key as string;
   const pathKey = (await t.request('POST', '/api/v1/api-keys', { token: a.token, body: { name: 'target' } })).body.data.id as string;
+  const org = (await t.request('POST', '/api/crm/organizations/', { token: a.token, body: { name: 'World Org' } })).body.id as string;
+  const person = (await t.request('POST', '/api/crm/persons/', { token: a.token, body: { name: 'Wim World', organization: org } })).body
+    .id as string;
 
   const now = Math.floor(Date.now() / 1000);
   const claims = { sub: String(a.userId), tid: a.tenantId, role: 'tenant_admin', typ: 'access' as const };
   const principals: Principal[] = [
     { name: 'no credentials', token: undefined, kind: 'anonymous' },
-    { name: 'forged token', token: await signJwt({ ...claims, iat: now, exp: now + 600 }, 'another-secret-that-is-long-enough-000000'), kind: 'anonymous' },
-    { name: 'expired token', token: await signJwt({ ...claims, iat: now - 7200, exp: now - 3600 }, t.services.jwtSecret), kind: 'anonymous' },
+    {
+      name: 'forged token',
+      token: await signJwt({ ...claims, iat: now, exp: now + 600 }, 'another-secret-that-is-long-enough-000000'),
+      kind: 'anonymous',
+    },
+    {
+      name: 'expired token',
+      token: await signJwt({ ...claims, iat: now - 7200, exp: now - 3600 }, t.services.jwtSecret),
+      kind: 'anonymous',
+    },
     { name: 'viewer', token: viewer.token, kind: 'member', role: 'viewer' },
     { name: 'user', token: user.token, kind: 'member', role: 'user' },
     { name: 'manager', token: manager.token, kind: 'member', role: 'manager' },
@@ -47,10 +67,28 @@ export async function seedWorld(t: TestApp) {
     contact_id: contact.id,
     id: pathKey,
     slug: a.slug,
+    token: 'evt_not-a-token-that-was-ever-mailed',
+  };
+  /** Values that differ by route family, by path prefix: `{id}` is an API key under /api/v1/api-keys, a user here. */
+  const pathOverrides: Record<string, Record<string, string>> = {
+    '/api/v1/users/': { id: String(target.userId) },
+    ...Object.fromEntries(['/api/crm/persons/', '/persons/'].map((p) => [p, { id: person }])),
+    ...Object.fromEntries(['/api/crm/organizations/', '/organizations/'].map((p) => [p, { id: org }])),
   };
   /** What of tenant A must never appear in another tenant's answer. */
-  const secrets = [a.tenantId, deal.id, contact.id, stages[0]!.id, 'World deal', 'wanda@world.example', a.email];
-  return { a, other, free, principals, pathValues, secrets, deal, stages };
+  const secrets = [
+    a.tenantId,
+    deal.id,
+    contact.id,
+    stages[0]!.id,
+    'World deal',
+    'wanda@world.example',
+    a.email,
+    target.email,
+    'World Org',
+    'Wim World',
+  ];
+  return { a, other, free, principals, pathValues, pathOverrides, secrets, deal, stages };
 }
 
 export interface Principal {
@@ -67,6 +105,17 @@ export function fillPath(route: DeclaredRoute, values: Record<string, string>): 
     if (v === undefined) throw new Error(`no fixture for path parameter {${name}} of ${route.path}: add one to seedWorld`);
     return encodeSegment(v);
   });
+}
+
+/** The path values for one route: the shared ones, with its family's overrides (see pathOverrides). */
+export function pathValuesFor(
+  route: DeclaredRoute,
+  world: { pathValues: Record<string, string>; pathOverrides: Record<string, Record<string, string>> },
+) {
+  const overrides = Object.entries(world.pathOverrides)
+    .filter(([prefix]) => route.path.startsWith(prefix))
+    .map(([, v]) => v);
+  return Object.assign({}, world.pathValues, ...overrides) as Record<string, string>;
 }
 
 export const permitted = (role: identity.Role, permission: identity.Permission) => identity.permissionsOf(role).includes(permission);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { applyMutation, fromSchema, hostileQueryValue, hostileString, mutation } from './arbitraries.ts';
-import { encodeSegment, fillPath, useWorld } from './fixtures.ts';
+import { encodeSegment, fillPath, pathValuesFor, useWorld } from './fixtures.ts';
 
 // Schema-driven fuzzing of every declared route: valid requests drawn from the route's own
 // schemas, and the same requests broken every way a client can break them. Whatever comes in:
@@ -20,11 +20,27 @@ describe.each(restRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] a
     const { t, world } = env;
     const paramNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     const params = fc.tuple(
-      ...paramNames.map((name) => fc.oneof(fc.constant(world.pathValues[name]!), fc.uuid(), hostileString.filter((s) => s.length < 5000), fc.constant(name))),
+      ...paramNames.map((name) =>
+        fc.oneof(
+          fc.constant(pathValuesFor(route, world)[name]!),
+          fc.uuid(),
+          hostileString.filter((s) => s.length < 5000),
+          fc.constant(name),
+        ),
+      ),
     );
     const queryKeys = route.query ? Object.entries(route.query.shape) : [];
     const query = fc.tuple(
-      ...queryKeys.map(([, field]) => fc.option(fc.oneof(fromSchema(field as z.ZodType).map((v) => String(v)), hostileQueryValue, hostileString.filter((s) => s.length < 5000)), { nil: undefined })),
+      ...queryKeys.map(([, field]) =>
+        fc.option(
+          fc.oneof(
+            fromSchema(field as z.ZodType).map((v) => String(v)),
+            hostileQueryValue,
+            hostileString.filter((s) => s.length < 5000),
+          ),
+          { nil: undefined },
+        ),
+      ),
     );
     const body = route.body ? fc.tuple(fromSchema(route.body), mutation) : fc.constant(undefined);
 
@@ -34,7 +50,9 @@ describe.each(restRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] a
         paramNames.forEach((name, i) => {
           path = path.replace(`{${name}}`, encodeSegment(p[i]!));
         });
-        const qs = queryKeys.flatMap(([key], i) => (q[i] === undefined ? [] : [`${encodeURIComponent(key)}=${encodeSegment(q[i]!)}`])).join('&');
+        const qs = queryKeys
+          .flatMap(([key], i) => (q[i] === undefined ? [] : [`${encodeURIComponent(key)}=${encodeSegment(q[i]!)}`]))
+          .join('&');
         const sent = b ? applyMutation(b[0], b[1]) : undefined;
         const before = await t.eventCount(world.a.tenantId);
         const res = await t.request(route.method.toUpperCase(), qs ? `${path}?${qs}` : path, {
@@ -58,7 +76,7 @@ describe.each(restRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] a
     const fieldNames = route.body instanceof z.ZodObject ? Object.keys(route.body.shape) : [];
     const queryNames = route.query ? Object.keys(route.query.shape) : [];
     const paramNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-    const base = fillPath(route, world.pathValues);
+    const base = fillPath(route, pathValuesFor(route, world));
     for (const bad of ['a\u0000b', 'a\ud800b']) {
       // A URL cannot carry a lone surrogate (its bytes are not UTF-8, so they arrive as text or
       // U+FFFD): only JSON can, with \ud800. NUL (%00) can come through every part.
@@ -66,10 +84,14 @@ describe.each(restRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] a
       const cases: { path: string; raw: string | undefined }[] = [
         ...fieldNames.map((f) => ({ path: base, raw: `{${JSON.stringify(f)}:${JSON.stringify(bad)}}` })),
       ];
-      if (inUrl) cases.push(
-        ...queryNames.map((k) => ({ path: `${base}?${k}=${encodeSegment(bad)}`, raw: route.body ? '{}' : undefined })),
-        ...paramNames.map((n) => ({ path: fillPath(route, { ...world.pathValues, [n]: bad }), raw: route.body ? '{}' : undefined })),
-      );
+      if (inUrl)
+        cases.push(
+          ...queryNames.map((k) => ({ path: `${base}?${k}=${encodeSegment(bad)}`, raw: route.body ? '{}' : undefined })),
+          ...paramNames.map((n) => ({
+            path: fillPath(route, { ...pathValuesFor(route, world), [n]: bad }),
+            raw: route.body ? '{}' : undefined,
+          })),
+        );
       for (const c of cases) {
         const before = await t.eventCount(world.a.tenantId);
         const res = await t.request(route.method.toUpperCase(), c.path, { token: world.a.token, ...(c.raw ? { raw: c.raw } : {}) });

@@ -12,7 +12,10 @@ describe('access tokens (jose, HS256)', () => {
   it('round-trips the access claims', async () => {
     const token = await signJwt(claims, SECRET);
     expect(await verifyJwt(token, SECRET, NOW + 1)).toEqual(claims);
-    const [header, payload] = token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(payload).toMatchObject({ ...claims, iss: JWT_ISSUER, aud: JWT_AUDIENCE });
   });
@@ -82,8 +85,13 @@ describe('access tokens (jose, HS256)', () => {
     const key = new TextEncoder().encode(SECRET);
     for (const typ of ['refresh', 'ACCESS', undefined]) {
       const t = await new SignJWT({ tid: claims.tid, role: claims.role, ...(typ ? { typ } : {}) })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('42').setIssuer(JWT_ISSUER).setAudience(JWT_AUDIENCE)
-        .setIssuedAt(NOW).setExpirationTime(NOW + 60).sign(key);
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject('42')
+        .setIssuer(JWT_ISSUER)
+        .setAudience(JWT_AUDIENCE)
+        .setIssuedAt(NOW)
+        .setExpirationTime(NOW + 60)
+        .sign(key);
       expect(await verifyJwt(t, SECRET, NOW), String(typ)).toBeNull();
     }
   });
@@ -91,8 +99,11 @@ describe('access tokens (jose, HS256)', () => {
   it('refuses another issuer or audience, and a token without them (the old hand-made format)', async () => {
     const key = new TextEncoder().encode(SECRET);
     const make = (iss?: string, aud?: string) => {
-      let j = new SignJWT({ tid: claims.tid, role: claims.role, typ: 'access' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setSubject('42').setIssuedAt(NOW).setExpirationTime(NOW + 60);
+      let j = new SignJWT({ tid: claims.tid, role: claims.role, typ: 'access' })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject('42')
+        .setIssuedAt(NOW)
+        .setExpirationTime(NOW + 60);
       if (iss) j = j.setIssuer(iss);
       if (aud) j = j.setAudience(aud);
       return j.sign(key);

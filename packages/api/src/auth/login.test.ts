@@ -63,7 +63,13 @@ async function registerTenant(passwordHash?: string) {
   const ctx = { services, requestId: 'test', source: 'system' as const, principal: null, authError: null, clientIp: null, tenantId };
   const { userId } = await runCommand(ctx, (c) =>
     identity.registerTenant(c, {
-      tenantId, companyName: `Company ${slug}`, slug, adminEmail: email, adminFirstName: 'Ada', adminLastName: 'Admin', passwordHash: hash,
+      tenantId,
+      companyName: `Company ${slug}`,
+      slug,
+      adminEmail: email,
+      adminFirstName: 'Ada',
+      adminLastName: 'Admin',
+      passwordHash: hash,
     }),
   );
   return { slug, email, tenantId, userId };
@@ -116,7 +122,12 @@ describe('login', () => {
       expect(run).toHaveBeenCalledTimes(1);
       answers.push({ kind: e.kind, code: e.code, message: e.message, details: e.details });
     }
-    expect(answers[0]).toEqual({ kind: 'unauthorized', code: 'invalid_credentials', message: 'email, password or tenant is wrong', details: undefined });
+    expect(answers[0]).toEqual({
+      kind: 'unauthorized',
+      code: 'invalid_credentials',
+      message: 'email, password or tenant is wrong',
+      details: undefined,
+    });
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[2]).toEqual(answers[0]);
   });
@@ -217,7 +228,10 @@ describe('login', () => {
   it('refuses a deactivated user after checking the password', async () => {
     const t = await registerTenant();
     await inTenant(handle.db, t.tenantId, (tx) => tx.updateTable('users').set({ status: 'inactive' }).where('id', '=', t.userId).execute());
-    expect(await refusal(login(services, { email: t.email, password: PASSWORD, tenantSlug: t.slug }))).toMatchObject({ kind: 'forbidden', code: 'user_inactive' });
+    expect(await refusal(login(services, { email: t.email, password: PASSWORD, tenantSlug: t.slug }))).toMatchObject({
+      kind: 'forbidden',
+      code: 'user_inactive',
+    });
     expect((await refusal(login(services, { email: t.email, password: 'wrong', tenantSlug: t.slug }))).code).toBe('invalid_credentials');
   });
 
@@ -229,14 +243,23 @@ describe('login', () => {
     expect(e).toMatchObject({ kind: 'invalid', code: 'password_too_long' });
     expect(run).not.toHaveBeenCalled();
     // A long one within the limit is simply a wrong password.
-    expect((await refusal(login(services, { email: t.email, password: 'p'.repeat(1024), tenantSlug: t.slug }))).code).toBe('invalid_credentials');
+    expect((await refusal(login(services, { email: t.email, password: 'p'.repeat(1024), tenantSlug: t.slug }))).code).toBe(
+      'invalid_credentials',
+    );
   });
 
   it('upgrades an old scrypt$16384 hash to the OWASP cost at the next login, and the new hash works', async () => {
     setPasswordHashCost(OWASP_SCRYPT);
     try {
       const salt = randomBytes(16);
-      const old = ['scrypt', 16384, 8, 1, salt.toString('base64url'), scryptSync(PASSWORD, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64url')].join('$');
+      const old = [
+        'scrypt',
+        16384,
+        8,
+        1,
+        salt.toString('base64url'),
+        scryptSync(PASSWORD, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64url'),
+      ].join('$');
       const t = await registerTenant(old);
       expect(await storedHash(t.tenantId, t.userId)).toBe(old);
       await login(services, { email: t.email, password: PASSWORD, tenantSlug: t.slug });
@@ -251,6 +274,8 @@ describe('login', () => {
 
   it('keeps the throttle table away from tenant requests (crm_app has no grant)', async () => {
     const t = await registerTenant();
-    await expect(inTenant(handle.db, t.tenantId, (tx) => sql`select count(*) from login_throttle`.execute(tx))).rejects.toThrow(/permission denied/);
+    await expect(inTenant(handle.db, t.tenantId, (tx) => sql`select count(*) from login_throttle`.execute(tx))).rejects.toThrow(
+      /permission denied/,
+    );
   });
 });

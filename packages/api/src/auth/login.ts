@@ -60,7 +60,8 @@ async function upgradeHash(services: Services, tenantId: string, userId: number,
   try {
     const next = await hashPassword(password);
     await inTenant(services.db, tenantId, (tx) =>
-      tx.updateTable('user_credentials')
+      tx
+        .updateTable('user_credentials')
         .set({ password_hash: next, updated_at: services.clock.now() })
         .where('tenant_id', '=', tenantId)
         .where('user_id', '=', userId)

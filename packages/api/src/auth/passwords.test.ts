@@ -2,8 +2,17 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import { DomainError } from '@crm/domain';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  HashGate, MAX_PASSWORD_BYTES, OWASP_SCRYPT, configureHashGate, dummyPasswordHash, hashGate, hashPassword, needsRehash,
-  passwordHashCost, setPasswordHashCost, verifyPassword,
+  HashGate,
+  MAX_PASSWORD_BYTES,
+  OWASP_SCRYPT,
+  configureHashGate,
+  dummyPasswordHash,
+  hashGate,
+  hashPassword,
+  needsRehash,
+  passwordHashCost,
+  setPasswordHashCost,
+  verifyPassword,
 } from './passwords.ts';
 
 /** A hash in the format (and at the cost) the code before this change wrote: scrypt N=2^14, password as typed. */
@@ -97,7 +106,14 @@ describe('password hashing', () => {
     });
 
     it('treats a malformed stored hash as no match', async () => {
-      for (const stored of ['', 'plain', 'bcrypt$2b$10$abc', 'scrypt$3$8$1$AAAA$AAAA', 'scrypt$16384$8$1$$', 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA']) {
+      for (const stored of [
+        '',
+        'plain',
+        'bcrypt$2b$10$abc',
+        'scrypt$3$8$1$AAAA$AAAA',
+        'scrypt$16384$8$1$$',
+        'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA',
+      ]) {
         expect(await verifyPassword('anything', stored)).toBe(false);
       }
     });

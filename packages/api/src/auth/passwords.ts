@@ -57,8 +57,18 @@ export function setPasswordHashCost(next: ScryptCost): void {
 }
 
 function validCost({ N, r, p }: ScryptCost): boolean {
-  return Number.isInteger(N) && N >= 2 ** 10 && N <= 2 ** 20 && (N & (N - 1)) === 0
-    && Number.isInteger(r) && r >= 1 && r <= 32 && Number.isInteger(p) && p >= 1 && p <= 16;
+  return (
+    Number.isInteger(N) &&
+    N >= 2 ** 10 &&
+    N <= 2 ** 20 &&
+    (N & (N - 1)) === 0 &&
+    Number.isInteger(r) &&
+    r >= 1 &&
+    r <= 32 &&
+    Number.isInteger(p) &&
+    p >= 1 &&
+    p <= 16
+  );
 }
 
 // ---------------------------------------------------------------- the gate

@@ -27,18 +27,28 @@ export type Resolved = { principal: Principal | null; error: DomainError | null 
 export async function resolvePrincipal(services: Services, authorization: string | undefined | null): Promise<Resolved> {
   if (!authorization) return { principal: null, error: null };
   const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-  if (!m) return { principal: null, error: new DomainError('unauthorized', 'invalid_authorization', 'use "Authorization: Bearer <token or cdb_ key>"') };
+  if (!m)
+    return {
+      principal: null,
+      error: new DomainError('unauthorized', 'invalid_authorization', 'use "Authorization: Bearer <token or cdb_ key>"'),
+    };
   const token = m[1]!;
   if (token.startsWith('cdb_')) {
     const principal = await apiKeyPrincipal(services, token);
-    return principal ? { principal, error: null } : { principal: null, error: new DomainError('unauthorized', 'invalid_api_key', 'API key is unknown or revoked') };
+    return principal
+      ? { principal, error: null }
+      : { principal: null, error: new DomainError('unauthorized', 'invalid_api_key', 'API key is unknown or revoked') };
   }
   const claims = await verifyJwt(token, services.jwtSecret, Math.floor(services.clock.now().getTime() / 1000));
   if (!claims) return { principal: null, error: new DomainError('unauthorized', 'invalid_token', 'access token is invalid or expired') };
   return {
     principal: {
-      kind: 'user', tenantId: claims.tid, userId: Number(claims.sub), apiKeyId: null,
-      role: identity.isRole(claims.role) ? claims.role : 'viewer', permissions: new Set(identity.permissionsOf(claims.role)),
+      kind: 'user',
+      tenantId: claims.tid,
+      userId: Number(claims.sub),
+      apiKeyId: null,
+      role: identity.isRole(claims.role) ? claims.role : 'viewer',
+      permissions: new Set(identity.permissionsOf(claims.role)),
     },
     error: null,
   };
@@ -51,7 +61,8 @@ async function apiKeyPrincipal(services: Services, key: string): Promise<Princip
   if (hit && hit.until > now) return hit.principal;
   // Keys are looked up before the tenant is known, hence the system role; the row then names the tenant.
   const row = await inSystem(services.db, (tx) =>
-    tx.selectFrom('api_keys')
+    tx
+      .selectFrom('api_keys')
       .innerJoin('users', 'users.id', 'api_keys.user_id')
       .select(['api_keys.id', 'api_keys.tenant_id', 'api_keys.user_id', 'users.role', 'users.status'])
       .where('api_keys.key_hash', '=', hash)
@@ -61,8 +72,12 @@ async function apiKeyPrincipal(services: Services, key: string): Promise<Princip
   const principal: Principal | null =
     row && row.status === 'active'
       ? {
-          kind: 'api_key', tenantId: row.tenant_id, userId: row.user_id, apiKeyId: row.id,
-          role: identity.isRole(row.role) ? row.role : 'viewer', permissions: new Set(identity.permissionsOf(row.role)),
+          kind: 'api_key',
+          tenantId: row.tenant_id,
+          userId: row.user_id,
+          apiKeyId: row.id,
+          role: identity.isRole(row.role) ? row.role : 'viewer',
+          permissions: new Set(identity.permissionsOf(row.role)),
         }
       : null;
   if (apiKeyCache.size > 10_000) apiKeyCache.clear();

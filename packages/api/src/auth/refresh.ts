@@ -20,14 +20,25 @@ export async function issueTokens(services: Services, tenantId: string, user: id
 
 async function storeRefresh(tx: Tx, services: Services, tenantId: string, userId: number, familyId: string, hash: string, nowS: number) {
   const id = randomUUID();
-  await tx.insertInto('refresh_tokens').values({
-    tenant_id: tenantId, id, user_id: userId, family_id: familyId, token_hash: hash,
-    expires_at: new Date((nowS + services.refreshTokenTtlS) * 1000), revoked_at: null, replaced_by: null, created_at: services.clock.now(),
-  }).execute();
+  await tx
+    .insertInto('refresh_tokens')
+    .values({
+      tenant_id: tenantId,
+      id,
+      user_id: userId,
+      family_id: familyId,
+      token_hash: hash,
+      expires_at: new Date((nowS + services.refreshTokenTtlS) * 1000),
+      revoked_at: null,
+      replaced_by: null,
+      created_at: services.clock.now(),
+    })
+    .execute();
   return id;
 }
 
-const refused = () => new DomainError('unauthorized', 'invalid_refresh_token', 'refresh token is invalid, expired or already used; log in again');
+const refused = () =>
+  new DomainError('unauthorized', 'invalid_refresh_token', 'refresh token is invalid, expired or already used; log in again');
 
 /**
  * Rotation with reuse detection: each refresh token works once and is replaced by a new one of the
@@ -38,7 +49,9 @@ export async function refresh(services: Services, token: string) {
   const hash = sha256(token);
   // The token names its tenant only through its row: looked up with the system role, then all
   // work happens in that tenant.
-  const row = await inSystem(services.db, (tx) => tx.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst());
+  const row = await inSystem(services.db, (tx) =>
+    tx.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst(),
+  );
   if (!row) throw refused();
   const now = services.clock.now();
   const outcome = await inTenant(services.db, row.tenant_id, async (tx) => {
@@ -46,7 +59,12 @@ export async function refresh(services: Services, token: string) {
       from refresh_tokens where id = ${row.id} for update`.execute(tx);
     const current = locked.rows[0]!;
     if (current.replaced_by || current.revoked_at) {
-      await tx.updateTable('refresh_tokens').set({ revoked_at: now }).where('family_id', '=', row.family_id).where('revoked_at', 'is', null).execute();
+      await tx
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: now })
+        .where('family_id', '=', row.family_id)
+        .where('revoked_at', 'is', null)
+        .execute();
       return { reused: true as const };
     }
     if (row.expires_at.getTime() <= now.getTime()) return { expired: true as const };
@@ -60,7 +78,14 @@ export async function refresh(services: Services, token: string) {
   if (!('user' in outcome) || !outcome.user || !outcome.next) throw refused();
   const nowS = Math.floor(now.getTime() / 1000);
   const accessToken = await signJwt(
-    { sub: String(outcome.user.id), tid: row.tenant_id, role: outcome.user.role, typ: 'access', iat: nowS, exp: nowS + services.accessTokenTtlS },
+    {
+      sub: String(outcome.user.id),
+      tid: row.tenant_id,
+      role: outcome.user.role,
+      typ: 'access',
+      iat: nowS,
+      exp: nowS + services.accessTokenTtlS,
+    },
     services.jwtSecret,
   );
   return { accessToken, refreshToken: outcome.next.token, tokenType: 'Bearer', expiresIn: services.accessTokenTtlS };
@@ -70,10 +95,20 @@ export async function refresh(services: Services, token: string) {
 export async function revokeRefresh(services: Services, tenantId: string, userId: number, scope: { token?: string | undefined } | 'all') {
   const now = services.clock.now();
   return inTenant(services.db, tenantId, async (tx) => {
-    let q = tx.updateTable('refresh_tokens').set({ revoked_at: now }).where('tenant_id', '=', tenantId).where('user_id', '=', userId).where('revoked_at', 'is', null);
+    let q = tx
+      .updateTable('refresh_tokens')
+      .set({ revoked_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null);
     if (scope !== 'all') {
       if (!scope.token) return 0;
-      const row = await tx.selectFrom('refresh_tokens').select('family_id').where('token_hash', '=', sha256(scope.token)).where('user_id', '=', userId).executeTakeFirst();
+      const row = await tx
+        .selectFrom('refresh_tokens')
+        .select('family_id')
+        .where('token_hash', '=', sha256(scope.token))
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       if (!row) return 0;
       q = q.where('family_id', '=', row.family_id);
     }

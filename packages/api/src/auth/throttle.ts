@@ -76,8 +76,12 @@ export async function loginGuard(services: Services, attempt: LoginAttempt): Pro
   const now = services.clock.now();
   const keys = keysOf(attempt);
   const rows = await inSystem(services.db, (tx) =>
-    tx.selectFrom('login_throttle').select(['locked_until'])
-      .where((eb) => eb.or(keys.map((k) => eb.and([eb('scope', '=', k.scope), eb('tenant_slug', '=', k.tenant_slug), eb('subject', '=', k.subject)]))))
+    tx
+      .selectFrom('login_throttle')
+      .select(['locked_until'])
+      .where((eb) =>
+        eb.or(keys.map((k) => eb.and([eb('scope', '=', k.scope), eb('tenant_slug', '=', k.tenant_slug), eb('subject', '=', k.subject)]))),
+      )
       .where('locked_until', '>', now)
       .execute(),
   );
@@ -87,7 +91,9 @@ export async function loginGuard(services: Services, attempt: LoginAttempt): Pro
 
 export function lockedError(retryAfterSeconds: number): DomainError {
   const s = Math.max(1, retryAfterSeconds);
-  return new DomainError('rate_limited', 'too_many_attempts', `too many failed logins; try again in ${s} seconds`, { retryAfterSeconds: s });
+  return new DomainError('rate_limited', 'too_many_attempts', `too many failed logins; try again in ${s} seconds`, {
+    retryAfterSeconds: s,
+  });
 }
 
 /**
@@ -107,7 +113,12 @@ export async function recordLoginFailure(services: Services, attempt: LoginAttem
       if (next.locked_until && next.locked_until.getTime() > now.getTime() && next.lockouts > row.lockouts) {
         const s = Math.ceil((next.locked_until.getTime() - now.getTime()) / 1000);
         lockedForS = Math.max(lockedForS ?? 0, s);
-        services.log.warn('login locked', { scope: key.scope, tenantSlug: key.tenant_slug || undefined, lockedForSeconds: s, lockouts: next.lockouts });
+        services.log.warn('login locked', {
+          scope: key.scope,
+          tenantSlug: key.tenant_slug || undefined,
+          lockedForSeconds: s,
+          lockouts: next.lockouts,
+        });
       }
     }
   });
@@ -127,7 +138,8 @@ export async function pruneLoginThrottle(services: Services): Promise<number> {
   const now = services.clock.now();
   const before = new Date(now.getTime() - THROTTLE_POLICY.forgetAfterS * 1000);
   const res = await inSystem(services.db, (tx) =>
-    tx.deleteFrom('login_throttle')
+    tx
+      .deleteFrom('login_throttle')
       .where('last_failure_at', '<', before)
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
       .executeTakeFirst(),
@@ -139,7 +151,8 @@ const matches = (key: Key) => (eb: ExpressionBuilder<Database, 'login_throttle'>
   eb.and([eb('scope', '=', key.scope), eb('tenant_slug', '=', key.tenant_slug), eb('subject', '=', key.subject)]);
 
 async function lockRow(tx: Tx, key: Key, now: Date): Promise<LoginThrottleTable> {
-  await tx.insertInto('login_throttle')
+  await tx
+    .insertInto('login_throttle')
     .values({ ...key, failures: 0, window_start: now, lockouts: 0, locked_until: null, last_failure_at: now })
     .onConflict((oc) => oc.columns(['scope', 'tenant_slug', 'subject']).doNothing())
     .execute();

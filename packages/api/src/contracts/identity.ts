@@ -46,7 +46,14 @@ export const tenants = {
   register: contract('tenants.register', {
     summary: 'Register a new tenant with its first admin (starts a 14-day Pro trial).',
     access: PUBLIC,
-    input: z.object({ companyName: personName, slug, adminEmail: email, adminPassword: password, adminFirstName: personName, adminLastName: personName }),
+    input: z.object({
+      companyName: personName,
+      slug,
+      adminEmail: email,
+      adminPassword: password,
+      adminFirstName: personName,
+      adminLastName: personName,
+    }),
     output: z.object({ tenant: Tenant, user: User }),
   }),
   bySlug: contract('tenants.bySlug', {

@@ -1,14 +1,28 @@
 import * as identity from './identity.ts';
 import * as pipeline from './pipeline.ts';
+import * as people from './people.ts';
+import * as companies from './companies.ts';
+import * as account from './account.ts';
+import * as users from './users.ts';
+import * as emailSettings from './email-settings.ts';
 
 export * from './shared.ts';
 export { identity, pipeline };
+export { people, companies };
+export { account };
+export { users };
+export { emailSettings };
 
 /** Every contract, for the tests and tools that walk them all. */
 export const allContracts = [
   ...Object.values(identity.tenants),
   ...Object.values(identity.auth),
+  ...Object.values(account.passwords),
+  ...Object.values(account.emailVerification),
+  ...Object.values(account.profile),
+  ...Object.values(account.preferences),
   ...Object.values(identity.apiKeys),
+  ...Object.values(users.users),
   ...Object.values(identity.health),
   ...Object.values(pipeline.stages),
   ...Object.values(pipeline.deals),
@@ -16,4 +30,14 @@ export const allContracts = [
   ...Object.values(pipeline.activities),
   pipeline.leaderboard,
   ...Object.values(pipeline.board),
+  ...Object.values(people.persons),
+  ...Object.values(companies.organizations),
+  ...Object.values(emailSettings.smtp),
+  ...Object.values(emailSettings.sender),
+  ...Object.values(emailSettings.tracking),
+  ...Object.values(emailSettings.compliance),
+  ...Object.values(emailSettings.footer),
+  ...Object.values(emailSettings.deliverability),
+  emailSettings.status,
+  ...Object.values(emailSettings.outbox),
 ];

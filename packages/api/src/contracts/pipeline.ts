@@ -14,7 +14,10 @@ export const expectedVersion = z.number().int().min(1).max(2_147_483_647).option
 // --- stages ---------------------------------------------------------------------------------
 
 const stageName = requiredText(100);
-const color = z.string().trim().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'a hex colour such as #22c55e');
+const color = z
+  .string()
+  .trim()
+  .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'a hex colour such as #22c55e');
 const order = z.number().int().min(0).max(10_000);
 
 export const Stage = z.object({
@@ -32,10 +35,21 @@ export type Stage = z.infer<typeof Stage>;
 
 const stageRead = { permission: 'crm.stages.read', plan: PRO } as const;
 const stageWrite = { permission: 'crm.stages.write', plan: PRO } as const;
-const stageFields = { name: stageName, color: color.optional(), order: order.optional(), isWon: z.boolean().optional(), isLost: z.boolean().optional() };
+const stageFields = {
+  name: stageName,
+  color: color.optional(),
+  order: order.optional(),
+  isWon: z.boolean().optional(),
+  isLost: z.boolean().optional(),
+};
 
 export const stages = {
-  list: contract('pipeline.stages.list', { summary: 'List pipeline stages in order.', access: stageRead, input: noInput, output: z.array(Stage) }),
+  list: contract('pipeline.stages.list', {
+    summary: 'List pipeline stages in order.',
+    access: stageRead,
+    input: noInput,
+    output: z.array(Stage),
+  }),
   get: contract('pipeline.stages.get', { summary: 'One stage.', access: stageRead, input: z.object({ stageId: uuid }), output: Stage }),
   create: contract('pipeline.stages.create', {
     summary: 'Create a stage; without an order it goes last.',
@@ -156,14 +170,26 @@ export const deals = {
   create: contract('pipeline.deals.create', {
     summary: 'Create a deal; without a stage it starts in the first one, owned by its creator.',
     access: dealWrite,
-    input: z.object({ name: dealName, domain: domain.optional(), valueUsd: valueUsd.default(0), stageId: uuid.optional(), ownerUserId: ownerUserId.optional() }),
+    input: z.object({
+      name: dealName,
+      domain: domain.optional(),
+      valueUsd: valueUsd.default(0),
+      stageId: uuid.optional(),
+      ownerUserId: ownerUserId.optional(),
+    }),
     output: Deal,
   }),
   list: contract('pipeline.deals.list', {
     summary: 'List deals, newest first; filters stage, owner, minimum value and text.',
     access: dealRead,
     input: z.object({ ...filters, page, pageSize }).default({ page: 1, pageSize: LIMITS.pageSize.default }),
-    output: z.object({ deals: z.array(Deal), total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), hasMore: z.boolean() }),
+    output: z.object({
+      deals: z.array(Deal),
+      total: z.number().int(),
+      page: z.number().int(),
+      pageSize: z.number().int(),
+      hasMore: z.boolean(),
+    }),
   }),
   get: contract('pipeline.deals.get', {
     summary: 'One deal with its contacts and activities.',
@@ -174,7 +200,14 @@ export const deals = {
   update: contract('pipeline.deals.update', {
     summary: 'Change fields; only what changes is recorded, before and after.',
     access: dealWrite,
-    input: z.object({ dealId: uuid, expectedVersion, name: dealName.optional(), domain: domain.optional(), valueUsd: valueUsd.optional(), ownerUserId: ownerUserId.optional() }),
+    input: z.object({
+      dealId: uuid,
+      expectedVersion,
+      name: dealName.optional(),
+      domain: domain.optional(),
+      valueUsd: valueUsd.optional(),
+      ownerUserId: ownerUserId.optional(),
+    }),
     output: Deal,
   }),
   move: contract('pipeline.deals.move', {
@@ -193,7 +226,13 @@ export const deals = {
     summary: 'The board: every stage with its count, value and first page of cards; stageId with cursor pages one column.',
     access: dealRead,
     input: z
-      .object({ perStage, stageId: uuid.optional(), cursor: text(200).optional(), ownerUserId: filters.ownerUserId, minValue: filters.minValue })
+      .object({
+        perStage,
+        stageId: uuid.optional(),
+        cursor: text(200).optional(),
+        ownerUserId: filters.ownerUserId,
+        minValue: filters.minValue,
+      })
       .default({ perStage: 25 }),
     output: z.object({ stages: z.array(BoardColumn), totalDeals: z.number().int(), totalValueUsd: z.number(), perStage: z.number().int() }),
   }),
@@ -258,7 +297,12 @@ export const activities = {
   log: contract('pipeline.activities.log', {
     summary: 'Log an activity on a deal.',
     access: dealWrite,
-    input: z.object({ dealId: uuid, type: z.enum(pipeline.deals.ACTIVITY_TYPES), body: requiredText(10_000), scheduledFor: isoDateTime.nullable().optional() }),
+    input: z.object({
+      dealId: uuid,
+      type: z.enum(pipeline.deals.ACTIVITY_TYPES),
+      body: requiredText(10_000),
+      scheduledFor: isoDateTime.nullable().optional(),
+    }),
     output: Activity,
   }),
 };

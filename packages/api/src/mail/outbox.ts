@@ -20,8 +20,20 @@ export async function enqueueMail(tx: Tx, tenantId: string, mail: OutgoingMail, 
   await tx
     .insertInto('mail_outbox')
     .values({
-      tenant_id: tenantId, id, kind: mail.kind, to_address: mail.to, subject: mail.subject, text_body: mail.text, html_body: mail.html ?? null,
-      status: 'pending', attempts: 0, next_attempt_at: now, last_error: null, sent_at: null, message_id: null, created_at: now,
+      tenant_id: tenantId,
+      id,
+      kind: mail.kind,
+      to_address: mail.to,
+      subject: mail.subject,
+      text_body: mail.text,
+      html_body: mail.html ?? null,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      last_error: null,
+      sent_at: null,
+      message_id: null,
+      created_at: now,
     })
     .execute();
   return id;

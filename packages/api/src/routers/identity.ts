@@ -7,9 +7,11 @@ import { login } from '../auth/login.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { forgetApiKeys } from '../auth/principal.ts';
 import { issueTokens, refresh, revokeRefresh } from '../auth/refresh.ts';
+import { issueEmailVerification } from '../auth/self-service.ts';
 import { newApiKey } from '../auth/secrets.ts';
 import { mutation, publicMutation, publicQuery, query, router } from '../trpc.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
+import { emailRouter, passwordRouter, preferencesRouter, profileRouter } from './account.ts';
 
 export const userDto = (u: identity.UsersTable): User => ({
   id: u.id,
@@ -34,30 +36,35 @@ export const tenantDto = (t: identity.TenantsTable, now: Date): Tenant => ({
 
 export const tenantsRouter = router({
   register: publicMutation(tenants.register, async ({ ctx, input }) => {
-      const tenantId = identity.newTenantId();
-      const passwordHash = await hashPassword(input.adminPassword);
-      try {
-        const out = await runCommand({ ...ctx, tenantId }, async (c) => {
-          const registered = await identity.registerTenant(c, {
-            tenantId, companyName: input.companyName, slug: input.slug, adminEmail: input.adminEmail,
-            adminFirstName: input.adminFirstName, adminLastName: input.adminLastName, passwordHash,
-          });
-          await pipeline.stages.seedDefaultStages(c);
-          return {
-            tenant: (await identity.getTenant(c.tx, tenantId))!,
-            user: (await identity.getUser(c.tx, tenantId, registered.userId))!,
-          };
+    const tenantId = identity.newTenantId();
+    const passwordHash = await hashPassword(input.adminPassword);
+    try {
+      const out = await runCommand({ ...ctx, tenantId }, async (c) => {
+        const registered = await identity.registerTenant(c, {
+          tenantId,
+          companyName: input.companyName,
+          slug: input.slug,
+          adminEmail: input.adminEmail,
+          adminFirstName: input.adminFirstName,
+          adminLastName: input.adminLastName,
+          passwordHash,
         });
-        return { tenant: tenantDto(out.tenant, ctx.services.clock.now()), user: userDto(out.user) };
-      } catch (error) {
-        // The only unique value a fresh tenant can collide on is its slug.
-        if ((error as { code?: string }).code === '23505') {
-          throw new DomainError('conflict', 'slug_taken', `the slug "${input.slug}" is already taken`);
-        }
-        throw error;
+        await pipeline.stages.seedDefaultStages(c);
+        await issueEmailVerification(c.tx, tenantId, { id: registered.userId, email: input.adminEmail }, c.clock.now());
+        return {
+          tenant: (await identity.getTenant(c.tx, tenantId))!,
+          user: (await identity.getUser(c.tx, tenantId, registered.userId))!,
+        };
+      });
+      return { tenant: tenantDto(out.tenant, ctx.services.clock.now()), user: userDto(out.user) };
+    } catch (error) {
+      // The only unique value a fresh tenant can collide on is its slug.
+      if ((error as { code?: string }).code === '23505') {
+        throw new DomainError('conflict', 'slug_taken', `the slug "${input.slug}" is already taken`);
       }
-    },
-  ),
+      throw error;
+    }
+  }),
 
   /** Public, for a login page: name and slug only, nothing a stranger should not see. */
   bySlug: publicQuery(tenants.bySlug, async ({ ctx, input }) => {
@@ -80,14 +87,21 @@ export const tenantsRouter = router({
 });
 
 export const authRouter = router({
+  password: passwordRouter,
+  email: emailRouter,
+  profile: profileRouter,
+  preferences: preferencesRouter,
   login: publicMutation(auth.login, ({ ctx, input }) => login(ctx.services, { ...input, ip: ctx.clientIp })),
 
-  refresh: publicMutation(auth.refresh, async ({ ctx, input }) => ({ ...(await refresh(ctx.services, input.refreshToken)), tokenType: 'Bearer' as const })),
+  refresh: publicMutation(auth.refresh, async ({ ctx, input }) => ({
+    ...(await refresh(ctx.services, input.refreshToken)),
+    tokenType: 'Bearer' as const,
+  })),
 
   /** Ends this device's session: the refresh token given (if any) and its family. */
   logout: mutation(auth.logout, async ({ ctx, input }) => ({
-      revokedSessions: await revokeRefresh(ctx.services, ctx.principal.tenantId, ctx.principal.userId, { token: input.refreshToken }),
-    })),
+    revokedSessions: await revokeRefresh(ctx.services, ctx.principal.tenantId, ctx.principal.userId, { token: input.refreshToken }),
+  })),
 
   logoutAll: mutation(auth.logoutAll, async ({ ctx }) => ({
     revokedSessions: await revokeRefresh(ctx.services, ctx.principal.tenantId, ctx.principal.userId, 'all'),
@@ -111,40 +125,57 @@ export const authRouter = router({
 
 export const apiKeysRouter = router({
   create: mutation(keys.create, async ({ ctx, input }) => {
-      const { key, prefix, hash } = newApiKey();
-      const id = randomUUID();
-      const row = await runQuery(ctx, (tx) =>
-        tx.insertInto('api_keys').values({
-          tenant_id: ctx.principal.tenantId, id, user_id: ctx.principal.userId, name: input.name, prefix, key_hash: hash,
-          created_at: ctx.services.clock.now(), last_used_at: null, revoked_at: null,
-        }).returningAll().executeTakeFirstOrThrow(),
-      );
-      // The only time the key is shown.
-      return { id: row.id, name: row.name, prefix: row.prefix, key, userId: row.user_id, createdAt: row.created_at.toISOString() };
-    },
-  ),
+    const { key, prefix, hash } = newApiKey();
+    const id = randomUUID();
+    const row = await runQuery(ctx, (tx) =>
+      tx
+        .insertInto('api_keys')
+        .values({
+          tenant_id: ctx.principal.tenantId,
+          id,
+          user_id: ctx.principal.userId,
+          name: input.name,
+          prefix,
+          key_hash: hash,
+          created_at: ctx.services.clock.now(),
+          last_used_at: null,
+          revoked_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
+    // The only time the key is shown.
+    return { id: row.id, name: row.name, prefix: row.prefix, key, userId: row.user_id, createdAt: row.created_at.toISOString() };
+  }),
 
   list: query(keys.list, async ({ ctx }) => {
     const rows = await runQuery(ctx, (tx) =>
       tx.selectFrom('api_keys').selectAll().where('tenant_id', '=', ctx.principal.tenantId).orderBy('created_at', 'desc').execute(),
     );
     return rows.map((r) => ({
-      id: r.id, name: r.name, prefix: r.prefix, userId: r.user_id, createdAt: r.created_at.toISOString(),
+      id: r.id,
+      name: r.name,
+      prefix: r.prefix,
+      userId: r.user_id,
+      createdAt: r.created_at.toISOString(),
       revokedAt: r.revoked_at?.toISOString() ?? null,
     }));
   }),
 
   revoke: mutation(keys.revoke, async ({ ctx, input }) => {
-      const res = await runQuery(ctx, (tx) =>
-        tx.updateTable('api_keys').set({ revoked_at: ctx.services.clock.now() })
-          .where('tenant_id', '=', ctx.principal.tenantId).where('id', '=', input.id).where('revoked_at', 'is', null)
-          .executeTakeFirst(),
-      );
-      if (Number(res.numUpdatedRows) === 0) throw new DomainError('not_found', 'api_key_not_found', `API key ${input.id} not found`);
-      forgetApiKeys();
-      return { id: input.id, revoked: true as const };
-    },
-  ),
+    const res = await runQuery(ctx, (tx) =>
+      tx
+        .updateTable('api_keys')
+        .set({ revoked_at: ctx.services.clock.now() })
+        .where('tenant_id', '=', ctx.principal.tenantId)
+        .where('id', '=', input.id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
+    );
+    if (Number(res.numUpdatedRows) === 0) throw new DomainError('not_found', 'api_key_not_found', `API key ${input.id} not found`);
+    forgetApiKeys();
+    return { id: input.id, revoked: true as const };
+  }),
 });
 
 export const healthRouter = router({

@@ -3,7 +3,8 @@ import { type Kysely, sql } from 'kysely';
 // FROZEN: a migration never changes once it has shipped. Change the schema with a new migration.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(`
+  await sql
+    .raw(`
     -- Roles are cluster-wide; several databases (parallel test runs) may race to create them.
     do $$ begin create role crm_app nologin; exception when duplicate_object or unique_violation then null; end $$;
     do $$ begin create role crm_system nologin bypassrls; exception when duplicate_object or unique_violation then null; end $$;
@@ -197,5 +198,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     create index refresh_tokens_family on refresh_tokens (family_id);
     select crm_enable_tenant_rls('refresh_tokens');
-  `).execute(db);
+  `)
+    .execute(db);
 }

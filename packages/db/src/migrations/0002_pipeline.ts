@@ -5,7 +5,8 @@ import { type Kysely, sql } from 'kysely';
 // say (no now(), no random ids), so a rebuild from position 0 reproduces it row for row.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(`
+  await sql
+    .raw(`
     create table crm_stages (
       tenant_id  uuid    not null,
       id         uuid    primary key,
@@ -106,5 +107,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     create unique index persons_tenant_email on persons (tenant_id, lower(primary_email))
       where primary_email is not null and merged_into is null;
     select crm_enable_tenant_rls('persons');
-  `).execute(db);
+  `)
+    .execute(db);
 }

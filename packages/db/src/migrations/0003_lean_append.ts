@@ -7,7 +7,8 @@ import { type Kysely, sql } from 'kysely';
 // appended), and es_append_as for a single-statement append outside any transaction.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(`
+  await sql
+    .raw(`
     create or replace function es_append(
       p_tenant uuid, p_stream_type text, p_stream_id text, p_expected bigint,
       p_event_ids uuid[], p_types text[], p_schema_versions int[], p_data jsonb[], p_metadata jsonb[])
@@ -83,5 +84,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       return query select * from es_append(p_tenant, p_stream_type, p_stream_id, p_expected,
         p_event_ids, p_types, p_schema_versions, p_data, p_metadata);
     end $fn$;
-  `).execute(db);
+  `)
+    .execute(db);
 }

@@ -65,7 +65,8 @@ const SIGNATURE = `(p_tenant uuid, p_stream_type text, p_stream_id text, p_expec
     returns table (global_position bigint, stream_version bigint, transaction_id xid8, occurred_at timestamptz, hash text)`;
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(`
+  await sql
+    .raw(`
     -- One definition of what an event's hash covers, for appending and for verifying.
     create or replace function es_digest(prev text, event_id uuid, tenant_id uuid, stream_type text, stream_id text,
       stream_version bigint, event_type text, schema_version int, data jsonb, metadata jsonb, occurred_at timestamptz)
@@ -94,5 +95,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       perform set_config('app.tenant_id', p_tenant::text, true);
       return query ${APPEND};
     end $fn$;
-  `).execute(db);
+  `)
+    .execute(db);
 }

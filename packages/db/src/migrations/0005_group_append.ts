@@ -19,7 +19,8 @@ import { type Kysely, sql } from 'kysely';
 // connection (pgbench, synchronous_commit off, same machine).
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(`
+  await sql
+    .raw(`
     create or replace function es_digest(prev text, event_id uuid, tenant_id uuid, stream_type text, stream_id text,
       stream_version bigint, event_type text, schema_version int, data jsonb, metadata jsonb, occurred_at timestamptz)
     returns text language sql stable as $fn$
@@ -104,5 +105,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       order by p.n, c.i
       returning x.stream_type, x.stream_id, x.global_position, x.stream_version, x.transaction_id, x.occurred_at, x.hash;
     end $fn$;
-  `).execute(db);
+  `)
+    .execute(db);
 }

@@ -9,7 +9,8 @@ import { type Kysely, sql } from 'kysely';
 // and rows quiet for a day are deleted.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(`
+  await sql
+    .raw(`
     create table login_throttle (
       -- 'account': (tenant slug as typed, lower(email)); 'address': ('', client address).
       scope           text        not null check (scope in ('account', 'address')),
@@ -26,5 +27,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     create index login_throttle_last_failure on login_throttle (last_failure_at);
     grant select, insert, update, delete on login_throttle to crm_system;
-  `).execute(db);
+  `)
+    .execute(db);
 }

@@ -9,7 +9,8 @@ import { type Kysely, sql } from 'kysely';
 // secrets (invitation and reset links), so it is state, not events, and is deleted after a while.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(`
+  await sql
+    .raw(`
     create table mail_outbox (
       tenant_id       uuid        not null,
       id              uuid        not null,
@@ -31,5 +32,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     create index mail_outbox_due on mail_outbox (next_attempt_at) where status = 'pending';
     select crm_enable_tenant_rls('mail_outbox');
-  `).execute(db);
+  `)
+    .execute(db);
 }

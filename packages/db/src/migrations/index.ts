@@ -6,6 +6,10 @@ import * as m0004 from './0004_single_statement_append.ts';
 import * as m0005 from './0005_group_append.ts';
 import * as m0006 from './0006_login_throttle.ts';
 import * as m0007 from './0007_mail_outbox.ts';
+import * as m0008 from './0008_self_service.ts';
+import * as m0009 from './0009_user_lifecycle.ts';
+import * as m0011 from './0011_email_settings.ts';
+import * as m0013 from './0013_persons_companies.ts';
 
 /** The whole schema history, in order. Code-defined so a build never depends on files on disk. */
 export const migrations: Record<string, Migration> = {
@@ -16,6 +20,10 @@ export const migrations: Record<string, Migration> = {
   '0005_group_append': m0005,
   '0006_login_throttle': m0006,
   '0007_mail_outbox': m0007,
+  '0008_self_service': m0008,
+  '0009_user_lifecycle': m0009,
+  '0011_email_settings': m0011,
+  '0013_persons_companies': m0013,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {

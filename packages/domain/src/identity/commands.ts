@@ -22,14 +22,28 @@ export interface RegisterTenantInput {
 export async function registerTenant(ctx: CommandContext, input: RegisterTenantInput) {
   const now = ctx.clock.now();
   const trialEnds = new Date(now.getTime() + TRIAL_DAYS * 86_400_000);
-  await ctx.store.append(ctx.tx, input.tenantId, tenantStream(input.tenantId), 'no_stream', [
-    identityEvent('TenantRegistered', {
-      tenant_id: input.tenantId, name: input.companyName, slug: input.slug, plan: 'pro', trial_ends_at: trialEnds.toISOString(),
-    }),
-  ], ctx.metadata);
+  await ctx.store.append(
+    ctx.tx,
+    input.tenantId,
+    tenantStream(input.tenantId),
+    'no_stream',
+    [
+      identityEvent('TenantRegistered', {
+        tenant_id: input.tenantId,
+        name: input.companyName,
+        slug: input.slug,
+        plan: 'pro',
+        trial_ends_at: trialEnds.toISOString(),
+      }),
+    ],
+    ctx.metadata,
+  );
   const userId = await createUser(ctx, {
-    email: input.adminEmail, firstName: input.adminFirstName, lastName: input.adminLastName,
-    role: 'tenant_admin', passwordHash: input.passwordHash,
+    email: input.adminEmail,
+    firstName: input.adminFirstName,
+    lastName: input.adminLastName,
+    role: 'tenant_admin',
+    passwordHash: input.passwordHash,
   });
   return { tenantId: input.tenantId, userId, trialEndsAt: trialEnds };
 }
@@ -40,12 +54,24 @@ export async function createUser(
 ): Promise<number> {
   const { rows } = await sql<{ id: number }>`select nextval('user_ids')::int as id`.execute(ctx.tx);
   const userId = rows[0]!.id;
-  await ctx.store.append(ctx.tx, ctx.tenantId, userStream(userId), 'no_stream', [
-    identityEvent('UserRegistered', {
-      user_id: userId, email: input.email, first_name: input.firstName, last_name: input.lastName,
-      role: input.role, status: 'active', email_verified: false,
-    }),
-  ], ctx.metadata);
+  await ctx.store.append(
+    ctx.tx,
+    ctx.tenantId,
+    userStream(userId),
+    'no_stream',
+    [
+      identityEvent('UserRegistered', {
+        user_id: userId,
+        email: input.email,
+        first_name: input.firstName,
+        last_name: input.lastName,
+        role: input.role,
+        status: 'active',
+        email_verified: false,
+      }),
+    ],
+    ctx.metadata,
+  );
   await ctx.tx
     .insertInto('user_credentials')
     .values({ tenant_id: ctx.tenantId, user_id: userId, password_hash: input.passwordHash, updated_at: ctx.clock.now() })
@@ -55,9 +81,14 @@ export async function createUser(
 
 /** The operator's way to set a plan until billing exists; clears any trial. */
 export async function setPlan(ctx: CommandContext, plan: Plan) {
-  await ctx.store.append(ctx.tx, ctx.tenantId, tenantStream(ctx.tenantId), 'any', [
-    identityEvent('TenantPlanChanged', { plan, trial_ends_at: null }),
-  ], ctx.metadata);
+  await ctx.store.append(
+    ctx.tx,
+    ctx.tenantId,
+    tenantStream(ctx.tenantId),
+    'any',
+    [identityEvent('TenantPlanChanged', { plan, trial_ends_at: null })],
+    ctx.metadata,
+  );
 }
 
 export const newTenantId = () => randomUUID();

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { eventBuilder, eventGuard, type NewEventOf, type StoredEventOf } from '../shared/events.ts';
+import { UserLifecycleEvent, userLifecycleEventSchemas } from './users/events.ts';
+import { CredentialEvent, credentialEventSchemas } from './credentials.ts';
 
 // The identity module's events. Secrets (password and token hashes) are never in them: the log is
 // kept forever and copied to analysts; secrets live in state tables that can be wiped.
@@ -27,13 +29,21 @@ export type TenantPlanChanged = z.infer<typeof TenantPlanChanged>;
 export type UserRegistered = z.infer<typeof UserRegistered>;
 
 /** Every identity event type and its schema: the store parses each appended event against it. */
-export const identityEventSchemas = { TenantRegistered, TenantPlanChanged, UserRegistered } as const;
+export const identityEventSchemas = {
+  TenantRegistered,
+  TenantPlanChanged,
+  UserRegistered,
+  ...userLifecycleEventSchemas,
+  ...credentialEventSchemas,
+} as const;
 export type IdentityEventType = keyof typeof identityEventSchemas;
 
 export const IdentityEvent = {
   TenantRegistered: 'TenantRegistered',
   TenantPlanChanged: 'TenantPlanChanged',
   UserRegistered: 'UserRegistered',
+  ...UserLifecycleEvent,
+  ...CredentialEvent,
 } as const satisfies { [K in IdentityEventType]: K };
 
 /** An identity event as a command appends it: `{ type: 'UserRegistered'; data: UserRegistered } | ...`. */

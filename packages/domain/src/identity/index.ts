@@ -5,4 +5,8 @@ export * from './plans.ts';
 export * from './roles.ts';
 export * from './commands.ts';
 export * from './queries.ts';
+export * as users from './users/index.ts';
+export * from './credentials.ts';
+export * from './account.ts';
+export * from './profile.ts';
 export { identityProjections, tenantsProjection, usersProjection } from './projections.ts';

@@ -1,6 +1,7 @@
 import { typedRowProjection } from '../shared/events.ts';
 import { IdentityEvent, identityEventSchemas } from './events.ts';
 import './tables.ts';
+import { evolveUser, userLifecycleEventTypes } from './users/evolve.ts';
 
 export const tenantsProjection = typedRowProjection(identityEventSchemas, {
   name: 'identity.tenants',
@@ -14,9 +15,14 @@ export const tenantsProjection = typedRowProjection(identityEventSchemas, {
     if (e.type === IdentityEvent.TenantRegistered) {
       const d = e.data;
       return {
-        id: d.tenant_id, slug: d.slug, name: d.name, plan: d.plan,
+        id: d.tenant_id,
+        slug: d.slug,
+        name: d.name,
+        plan: d.plan,
         trial_ends_at: d.trial_ends_at ? new Date(d.trial_ends_at) : null,
-        status: 'active', created_at: e.occurredAt, updated_at: e.occurredAt,
+        status: 'active',
+        created_at: e.occurredAt,
+        updated_at: e.occurredAt,
       };
     }
     if (!row) return null;
@@ -29,15 +35,38 @@ export const usersProjection = typedRowProjection(identityEventSchemas, {
   name: 'identity.users',
   table: 'users',
   key: 'id',
-  columns: ['tenant_id', 'id', 'email', 'first_name', 'last_name', 'role', 'status', 'email_verified', 'created_at', 'updated_at'],
-  handles: [IdentityEvent.UserRegistered],
-  creates: [IdentityEvent.UserRegistered],
+  columns: [
+    'tenant_id',
+    'id',
+    'email',
+    'first_name',
+    'last_name',
+    'role',
+    'status',
+    'email_verified',
+    'profile_id',
+    'created_at',
+    'updated_at',
+  ],
+  handles: [IdentityEvent.UserRegistered, ...userLifecycleEventTypes, IdentityEvent.UserEmailVerified],
+  creates: [IdentityEvent.UserRegistered, IdentityEvent.UserInvited],
   keysOf: (e) => [String(e.data.user_id)],
-  evolve(_row, e) {
+  evolve(row, e) {
+    if (e.type === IdentityEvent.UserEmailVerified) return row && { ...row, email_verified: true, updated_at: e.occurredAt };
+    if (e.type !== IdentityEvent.UserRegistered) return evolveUser(row, e);
     const d = e.data;
     return {
-      tenant_id: e.tenantId, id: d.user_id, email: d.email, first_name: d.first_name, last_name: d.last_name,
-      role: d.role, status: d.status, email_verified: d.email_verified, created_at: e.occurredAt, updated_at: e.occurredAt,
+      tenant_id: e.tenantId,
+      id: d.user_id,
+      email: d.email,
+      first_name: d.first_name,
+      last_name: d.last_name,
+      role: d.role,
+      status: d.status,
+      email_verified: d.email_verified,
+      profile_id: null,
+      created_at: e.occurredAt,
+      updated_at: e.occurredAt,
     };
   },
 });

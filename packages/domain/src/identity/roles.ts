@@ -15,14 +15,33 @@ export const PERMISSIONS = [
   'crm.deals.export',
   'users.read',
   'users.write',
+  /** Deactivate, reactivate, re-invite and erase users: tenant_admin only. */
+  'users.admin',
   'api_keys.manage',
   'tenant.read',
   'events.read',
+  /** Email settings other than SMTP (sender, tracking, compliance, footer, deliverability, status): every role reads them. */
+  'email_settings.read',
+  /** SMTP settings, every change of email settings, the mail outbox: tenant_admin only. */
+  'email_settings.manage',
+  /** Document 003's persons and organizations, by its own permission strings. */
+  'Ibl.CRM/Persons/list',
+  'Ibl.CRM/Persons/read',
+  'Ibl.CRM/Persons/write',
+  'Ibl.CRM/Persons/delete',
+  'Ibl.CRM/Organizations/list',
+  'Ibl.CRM/Organizations/read',
+  'Ibl.CRM/Organizations/write',
+  'Ibl.CRM/Organizations/delete',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ: Permission[] = ['profile.self', 'crm.stages.read', 'crm.deals.read', 'users.read', 'tenant.read'];
+const READ: Permission[] = ['profile.self', 'crm.stages.read', 'crm.deals.read', 'users.read', 'tenant.read', 'email_settings.read'];
 const WRITE: Permission[] = [...READ, 'crm.deals.write', 'crm.deals.export', 'api_keys.manage'];
+// Document 003: every role reads persons and organizations; user, manager and tenant_admin write and delete them.
+const CRM_READ: Permission[] = ['Ibl.CRM/Persons/list', 'Ibl.CRM/Persons/read', 'Ibl.CRM/Organizations/list', 'Ibl.CRM/Organizations/read'];
+READ.push(...CRM_READ);
+WRITE.push(...CRM_READ, 'Ibl.CRM/Persons/write', 'Ibl.CRM/Persons/delete', 'Ibl.CRM/Organizations/write', 'Ibl.CRM/Organizations/delete');
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   tenant_admin: PERMISSIONS,

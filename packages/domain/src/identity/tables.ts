@@ -18,6 +18,8 @@ export interface UsersTable {
   role: string;
   status: string;
   email_verified: boolean;
+  /** The permission profile assigned (document 001's profileId); null when none. */
+  profile_id: number | null;
   created_at: Date;
   updated_at: Date;
 }

@@ -38,12 +38,23 @@ export async function findOrCreatePerson(ctx: CommandContext, fields: PersonFiel
   const name = fields.name?.trim() || fields.email;
   if (!name) throw new DomainError('invalid', 'validation_error', 'a contact needs a name or an email');
   const personId = randomUUID();
-  await ctx.store.append(ctx.tx, ctx.tenantId, personStream(personId), 'no_stream', [
-    personEvent('PersonCreated', {
-      person_id: personId, name, primary_email: fields.email ?? null, contact_numbers: fields.phone ? [fields.phone] : [],
-      job_title: fields.title ?? '', owner_user_id: ctx.userId,
-    }),
-  ], ctx.metadata);
+  await ctx.store.append(
+    ctx.tx,
+    ctx.tenantId,
+    personStream(personId),
+    'no_stream',
+    [
+      personEvent('PersonCreated', {
+        person_id: personId,
+        name,
+        primary_email: fields.email ?? null,
+        contact_numbers: fields.phone ? [fields.phone] : [],
+        job_title: fields.title ?? '',
+        owner_user_id: ctx.userId,
+      }),
+    ],
+    ctx.metadata,
+  );
   return { person: (await getPerson(ctx, personId))!, created: true };
 }
 
@@ -68,10 +79,17 @@ export async function updatePerson(ctx: CommandContext, personId: string, fields
   if (typeof next.primary_email === 'string' && 'primary_email' in changes) {
     const holder = await findPersonByEmail(ctx, next.primary_email);
     if (holder && holder.id !== personId) {
-      throw new DomainError('conflict', 'email_taken', `another person (${holder.id}) already has ${next.primary_email}`, { person_id: holder.id });
+      throw new DomainError('conflict', 'email_taken', `another person (${holder.id}) already has ${next.primary_email}`, {
+        person_id: holder.id,
+      });
     }
   }
-  await ctx.store.append(ctx.tx, ctx.tenantId, personStream(personId), Number(person.version), [
-    personEvent('PersonUpdated', { changes }),
-  ], ctx.metadata);
+  await ctx.store.append(
+    ctx.tx,
+    ctx.tenantId,
+    personStream(personId),
+    Number(person.version),
+    [personEvent('PersonUpdated', { changes })],
+    ctx.metadata,
+  );
 }

@@ -43,9 +43,11 @@ function errorResponses(route: DeclaredRoute) {
 function operation(route: DeclaredRoute) {
   const access = route.contract.access;
   const success =
-    'json' in route.response
-      ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.face.okSchema(route.response.json), 'output') } } }
-      : { description: 'OK', content: { [route.response.contentType.split(';')[0]!]: { schema: { type: 'string' } } } };
+    route.status === 204
+      ? { description: 'No content' }
+      : 'json' in route.response
+        ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.face.okSchema(route.response.json), 'output') } } }
+        : { description: 'OK', content: { [route.response.contentType.split(';')[0]!]: { schema: { type: 'string' } } } };
   const params = [...parameters('path', route.params), ...parameters('query', route.query), ...parameters('header', route.headers)];
   return {
     tags: [route.face.tag],

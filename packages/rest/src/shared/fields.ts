@@ -5,7 +5,15 @@ import { z } from 'zod';
 
 /** A query-string number; absent stays absent, anything that is not a finite number is refused by the field. */
 export function queryNumber<T extends z.ZodType>(field: T) {
-  return z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v.trim()) ? Number(v) : v === '' ? undefined : v), field);
+  return z.preprocess(
+    (v) =>
+      typeof v === 'string' && v.trim() !== '' && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v.trim())
+        ? Number(v)
+        : v === ''
+          ? undefined
+          : v,
+    field,
+  );
 }
 
 /** If-Match: "3" or W/"3" pins the version a write was decided against. */

@@ -10,11 +10,18 @@ import type { DeclaredRoute } from './route.ts';
 export function errorResponse(c: HonoContext<RestEnv>, face: Face, error: unknown): Response {
   const d = describeError(error);
   if (d.status >= 500) {
-    c.var.services.log.error('request failed', { requestId: c.var.requestId, path: c.req.path, error: String((error as Error)?.stack ?? error) });
+    c.var.services.log.error('request failed', {
+      requestId: c.var.requestId,
+      path: c.req.path,
+      error: String((error as Error)?.stack ?? error),
+    });
   }
   const retryAfter = d.details && !Array.isArray(d.details) ? (d.details as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
   if (d.status === 429 && typeof retryAfter === 'number') c.header('Retry-After', String(Math.ceil(retryAfter)));
-  return c.json(face.error({ code: d.code, message: d.message, details: d.details, requestId: c.var.requestId }) as object, d.status as ContentfulStatusCode);
+  return c.json(
+    face.error({ code: d.code, message: d.message, details: d.details, requestId: c.var.requestId }) as object,
+    d.status as ContentfulStatusCode,
+  );
 }
 
 /** Streams text chunks as the body, pulling one chunk per read, so a large export holds one page. */
@@ -44,12 +51,16 @@ function handler(route: DeclaredRoute) {
   return async (c: HonoContext<RestEnv>): Promise<Response> => {
     try {
       const ctx = await createContext(c.var.services, {
-        authorization: c.req.header('authorization'), requestId: c.var.requestId, source: 'rest', clientIp: c.var.clientIp,
+        authorization: c.req.header('authorization'),
+        requestId: c.var.requestId,
+        source: 'rest',
+        clientIp: c.var.clientIp,
       });
       await checkAccess(ctx, route.contract.access);
       const req = await parseRequest(c, route);
       const out = await route.run(ctx, req, { header: (name, value) => c.header(name, value), url: c.req.url });
       if (out.kind === 'stream') return streamText(out.chunks, { 'content-type': out.contentType, ...out.headers });
+      if (out.status === 204) return c.body(null, 204);
       return c.json(out.body as object, out.status);
     } catch (error) {
       return errorResponse(c, route.face, error);

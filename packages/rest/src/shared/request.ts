@@ -68,12 +68,16 @@ export async function readJsonBody(c: HonoContext<RestEnv>): Promise<unknown> {
 
 function checkText(part: Part, values: Record<string, string>): void {
   for (const [k, v] of Object.entries(values)) {
-    if (!isStorableText(k) || !isStorableText(v)) throw new DomainError('invalid', 'invalid_text', `${part} must not contain NUL bytes or unpaired surrogates`);
+    if (!isStorableText(k) || !isStorableText(v))
+      throw new DomainError('invalid', 'invalid_text', `${part} must not contain NUL bytes or unpaired surrogates`);
   }
 }
 
 /** Every part of the request, parsed by the route's own schemas; the first part that fails says why. */
-export async function parseRequest(c: HonoContext<RestEnv>, route: DeclaredRoute): Promise<Parsed<z.ZodObject<z.ZodRawShape>, z.ZodObject<z.ZodRawShape>, z.ZodObject<z.ZodRawShape>, z.ZodType>> {
+export async function parseRequest(
+  c: HonoContext<RestEnv>,
+  route: DeclaredRoute,
+): Promise<Parsed<z.ZodObject<z.ZodRawShape>, z.ZodObject<z.ZodRawShape>, z.ZodObject<z.ZodRawShape>, z.ZodType>> {
   const rawParams = c.req.param() as Record<string, string>;
   const rawQuery = c.req.query();
   checkText('params', rawParams);
@@ -81,10 +85,12 @@ export async function parseRequest(c: HonoContext<RestEnv>, route: DeclaredRoute
   const params = await parsePart('params', route.params ?? empty, rawParams);
   const query = await parsePart('query', route.query ?? empty, rawQuery);
   const wanted = route.headers ? Object.keys(route.headers.shape) : [];
-  const rawHeaders = Object.fromEntries(wanted.flatMap((name) => {
-    const v = c.req.header(name);
-    return v === undefined ? [] : [[name, v]];
-  }));
+  const rawHeaders = Object.fromEntries(
+    wanted.flatMap((name) => {
+      const v = c.req.header(name);
+      return v === undefined ? [] : [[name, v]];
+    }),
+  );
   checkText('headers', rawHeaders);
   const headers = await parsePart('headers', route.headers ?? empty, rawHeaders);
   const body = route.body ? await parsePart('body', route.body, await readJsonBody(c)) : undefined;

@@ -39,14 +39,16 @@ interface Common<C extends AnyContract, P extends Obj, Q extends Obj, H extends 
 
 export interface JsonRouteSpec<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType, R extends z.ZodType>
   extends Common<C, P, Q, H, B> {
-  status: 200 | 201;
+  /** 204 answers with no body: its response schema is `z.undefined()`. */
+  status: 200 | 201 | 204;
   /** The face's shape of the result (inside the face's envelope). */
   response: R;
   /** From the contract's result to the face's. */
   output(result: z.output<C['output']>, reply: Reply): z.input<R>;
 }
 
-export interface StreamRouteSpec<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType> extends Common<C, P, Q, H, B> {
+export interface StreamRouteSpec<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType>
+  extends Common<C, P, Q, H, B> {
   status: 200;
   contentType: string;
   headersOut?: Record<string, string>;
@@ -54,7 +56,9 @@ export interface StreamRouteSpec<C extends AnyContract, P extends Obj, Q extends
   chunk(chunk: z.output<C['output']>): string;
 }
 
-export type Outcome = { kind: 'json'; status: 200 | 201; body: unknown } | { kind: 'stream'; contentType: string; headers: Record<string, string>; chunks: AsyncIterable<string> };
+export type Outcome =
+  | { kind: 'json'; status: 200 | 201 | 204; body: unknown }
+  | { kind: 'stream'; contentType: string; headers: Record<string, string>; chunks: AsyncIterable<string> };
 
 /** One REST route, declared once: validation, the call, the answer and its OpenAPI entry all come from it. */
 export interface DeclaredRoute {
@@ -67,7 +71,7 @@ export interface DeclaredRoute {
   query: Obj | undefined;
   headers: Obj | undefined;
   body: z.ZodType | undefined;
-  status: 200 | 201;
+  status: 200 | 201 | 204;
   /** The result's schema inside the envelope (JSON routes), or the content type of a stream. */
   response: { json: z.ZodType } | { contentType: string };
   run(ctx: Context, req: Parsed<Obj, Obj, Obj, z.ZodType>, reply: Reply): Promise<Outcome>;
@@ -75,9 +79,14 @@ export interface DeclaredRoute {
 
 /** The route declarer of one face: every route it makes answers in that face's envelope. */
 export function routesOf(face: Face) {
-  function json<C extends AnyContract, R extends z.ZodType, P extends Obj = Empty, Q extends Obj = Empty, H extends Obj = Empty, B extends z.ZodType = z.ZodUndefined>(
-    spec: JsonRouteSpec<C, P, Q, H, B, R>,
-  ): DeclaredRoute {
+  function json<
+    C extends AnyContract,
+    R extends z.ZodType,
+    P extends Obj = Empty,
+    Q extends Obj = Empty,
+    H extends Obj = Empty,
+    B extends z.ZodType = z.ZodUndefined,
+  >(spec: JsonRouteSpec<C, P, Q, H, B, R>): DeclaredRoute {
     return {
       ...parts(face, spec),
       status: spec.status,
@@ -89,9 +98,13 @@ export function routesOf(face: Face) {
     };
   }
 
-  function stream<C extends AnyContract, P extends Obj = Empty, Q extends Obj = Empty, H extends Obj = Empty, B extends z.ZodType = z.ZodUndefined>(
-    spec: StreamRouteSpec<C, P, Q, H, B>,
-  ): DeclaredRoute {
+  function stream<
+    C extends AnyContract,
+    P extends Obj = Empty,
+    Q extends Obj = Empty,
+    H extends Obj = Empty,
+    B extends z.ZodType = z.ZodUndefined,
+  >(spec: StreamRouteSpec<C, P, Q, H, B>): DeclaredRoute {
     return {
       ...parts(face, spec),
       status: 200,
@@ -109,7 +122,10 @@ export function routesOf(face: Face) {
   return { json, stream };
 }
 
-function parts<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType>(face: Face, spec: Common<C, P, Q, H, B>) {
+function parts<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType>(
+  face: Face,
+  spec: Common<C, P, Q, H, B>,
+) {
   return {
     face,
     method: spec.method,

@@ -11,7 +11,8 @@ export const activitiesRouter = router({
   list: query(c.list, async ({ ctx, input }) => {
     const tenantId = ctx.principal.tenantId;
     return runQuery(ctx, async (tx) => {
-      if (!(await deals.getDeal(tx, tenantId, input.dealId))) throw new DomainError('not_found', 'deal_not_found', `deal ${input.dealId} not found`);
+      if (!(await deals.getDeal(tx, tenantId, input.dealId)))
+        throw new DomainError('not_found', 'deal_not_found', `deal ${input.dealId} not found`);
       return { activities: (await deals.dealActivities(tx, tenantId, input.dealId, 1000)).map(activityDto) };
     });
   }),
@@ -19,9 +20,16 @@ export const activitiesRouter = router({
   log: mutation(c.log, async ({ ctx, input }) => {
     const row = await runCommand(ctx, async (cmd) => {
       const id = await deals.logActivity(cmd, input.dealId, {
-        type: input.type, body: input.body, scheduledFor: input.scheduledFor ? new Date(input.scheduledFor) : null,
+        type: input.type,
+        body: input.body,
+        scheduledFor: input.scheduledFor ? new Date(input.scheduledFor) : null,
       });
-      return cmd.tx.selectFrom('crm_activities').selectAll().where('tenant_id', '=', cmd.tenantId).where('id', '=', id).executeTakeFirstOrThrow();
+      return cmd.tx
+        .selectFrom('crm_activities')
+        .selectAll()
+        .where('tenant_id', '=', cmd.tenantId)
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
     });
     return activityDto(row);
   }),

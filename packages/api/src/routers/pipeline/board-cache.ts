@@ -32,6 +32,8 @@ export class TenantCache<T> {
 
 async function changedSince(tx: Tx, tenantId: string, head: Checkpoint): Promise<boolean> {
   const { rows } = await sql<{ changed: boolean }>`select exists (select 1 from es_events
-    where tenant_id = ${tenantId} and (transaction_id, global_position) > (${head.transactionId}::xid8, ${head.position}::bigint)) as changed`.execute(tx);
+    where tenant_id = ${tenantId} and (transaction_id, global_position) > (${head.transactionId}::xid8, ${head.position}::bigint)) as changed`.execute(
+    tx,
+  );
   return rows[0]!.changed;
 }

@@ -39,17 +39,21 @@ function nextWake(store: EventStore, ms: number, signal: AbortSignal | undefined
  * processes' writes arrive by polling; this process's wake the reader at once.
  */
 export const boardChanges = subscription(board.changes, async function* ({ ctx, input, signal }) {
-    const { db, store } = ctx.services;
-    const tenantId = ctx.principal.tenantId;
-    let checkpoint: Checkpoint | null = input?.lastEventId ? decodeCheckpoint(input.lastEventId) : await inTenant(db, tenantId, (tx) => store.head(tx, tenantId));
-    if (!checkpoint) throw new DomainError('invalid', 'invalid_last_event_id', 'lastEventId is not a checkpoint this server issued');
-    while (!signal?.aborted) {
-      const from: Checkpoint = checkpoint;
-      const page: { events: StoredEvent[]; checkpoint: Checkpoint } = await inTenant(db, tenantId, (tx) => store.readAll(tx, { after: from, tenantId, types: BOARD_EVENTS, limit: 500 }));
-      for (const e of page.events) {
-        yield tracked(encodeCheckpoint({ transactionId: e.transactionId, position: e.globalPosition }), toChange(e));
-      }
-      checkpoint = page.checkpoint;
-      if (page.events.length === 0) await nextWake(store, POLL_MS, signal);
+  const { db, store } = ctx.services;
+  const tenantId = ctx.principal.tenantId;
+  let checkpoint: Checkpoint | null = input?.lastEventId
+    ? decodeCheckpoint(input.lastEventId)
+    : await inTenant(db, tenantId, (tx) => store.head(tx, tenantId));
+  if (!checkpoint) throw new DomainError('invalid', 'invalid_last_event_id', 'lastEventId is not a checkpoint this server issued');
+  while (!signal?.aborted) {
+    const from: Checkpoint = checkpoint;
+    const page: { events: StoredEvent[]; checkpoint: Checkpoint } = await inTenant(db, tenantId, (tx) =>
+      store.readAll(tx, { after: from, tenantId, types: BOARD_EVENTS, limit: 500 }),
+    );
+    for (const e of page.events) {
+      yield tracked(encodeCheckpoint({ transactionId: e.transactionId, position: e.globalPosition }), toChange(e));
     }
-  });
+    checkpoint = page.checkpoint;
+    if (page.events.length === 0) await nextWake(store, POLL_MS, signal);
+  }
+});

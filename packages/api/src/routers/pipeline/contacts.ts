@@ -17,7 +17,8 @@ export const contactsRouter = router({
   list: query(c.list, async ({ ctx, input }) => {
     const tenantId = ctx.principal.tenantId;
     return runQuery(ctx, async (tx) => {
-      if (!(await deals.getDeal(tx, tenantId, input.dealId))) throw new DomainError('not_found', 'deal_not_found', `deal ${input.dealId} not found`);
+      if (!(await deals.getDeal(tx, tenantId, input.dealId)))
+        throw new DomainError('not_found', 'deal_not_found', `deal ${input.dealId} not found`);
       return { contacts: (await deals.dealContacts(tx, tenantId, input.dealId)).map(contactDto) };
     });
   }),
@@ -28,7 +29,12 @@ export const contactsRouter = router({
     }
     const row = await runCommand(ctx, async (cmd) => {
       const id = await deals.attachContact(cmd, input.dealId, {
-        personId: input.personId, name: input.name, email: input.email, phone: input.phone, title: input.title, role: input.role,
+        personId: input.personId,
+        name: input.name,
+        email: input.email,
+        phone: input.phone,
+        title: input.title,
+        role: input.role,
       });
       return mustGetContact(cmd.tx, cmd.tenantId, id);
     });
@@ -37,7 +43,13 @@ export const contactsRouter = router({
 
   update: mutation(c.update, async ({ ctx, input }) => {
     const row = await runCommand(ctx, async (cmd) => {
-      await deals.updateContact(cmd, input.contactId, { name: input.name, email: input.email, phone: input.phone, title: input.title, role: input.role });
+      await deals.updateContact(cmd, input.contactId, {
+        name: input.name,
+        email: input.email,
+        phone: input.phone,
+        title: input.title,
+        role: input.role,
+      });
       return mustGetContact(cmd.tx, cmd.tenantId, input.contactId);
     });
     return contactDto(row);

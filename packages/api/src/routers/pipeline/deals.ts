@@ -19,7 +19,11 @@ export const dealsRouter = router({
   create: mutation(c.create, async ({ ctx, input }) => {
     const row = await runCommand(ctx, async (cmd) => {
       const id = await deals.createDeal(cmd, {
-        name: input.name, domain: input.domain ?? null, valueUsd: input.valueUsd, stageId: input.stageId, ownerUserId: input.ownerUserId,
+        name: input.name,
+        domain: input.domain ?? null,
+        valueUsd: input.valueUsd,
+        stageId: input.stageId,
+        ownerUserId: input.ownerUserId,
       });
       return mustGetDeal(cmd.tx, cmd.tenantId, id);
     });
@@ -28,25 +32,39 @@ export const dealsRouter = router({
 
   list: query(c.list, async ({ ctx, input }) => {
     const { rows, total } = await runQuery(ctx, (tx) =>
-      deals.listDeals(tx, ctx.principal.tenantId, { stageId: input.stageId, ownerUserId: input.ownerUserId, minValue: input.minValue, q: input.q }, input.page, input.pageSize),
+      deals.listDeals(
+        tx,
+        ctx.principal.tenantId,
+        { stageId: input.stageId, ownerUserId: input.ownerUserId, minValue: input.minValue, q: input.q },
+        input.page,
+        input.pageSize,
+      ),
     );
     return { deals: rows.map(dealDto), total, page: input.page, pageSize: input.pageSize, hasMore: input.page * input.pageSize < total };
   }),
 
   get: query(c.get, async ({ ctx, input }) => {
     const tenantId = ctx.principal.tenantId;
-    const [deal, contacts, activities] = await runQuery(ctx, async (tx) => [
-      await mustGetDeal(tx, tenantId, input.dealId),
-      await deals.dealContacts(tx, tenantId, input.dealId),
-      await deals.dealActivities(tx, tenantId, input.dealId),
-    ] as const);
+    const [deal, contacts, activities] = await runQuery(
+      ctx,
+      async (tx) =>
+        [
+          await mustGetDeal(tx, tenantId, input.dealId),
+          await deals.dealContacts(tx, tenantId, input.dealId),
+          await deals.dealActivities(tx, tenantId, input.dealId),
+        ] as const,
+    );
     return { ...dealDto(deal), contacts: contacts.map(contactDto), activities: activities.map(activityDto) };
   }),
 
   update: mutation(c.update, async ({ ctx, input }) => {
     const row = await runCommand(ctx, async (cmd) => {
       await deals.updateDeal(cmd, input.dealId, {
-        name: input.name, domain: input.domain, valueUsd: input.valueUsd, ownerUserId: input.ownerUserId, expectedVersion: input.expectedVersion,
+        name: input.name,
+        domain: input.domain,
+        valueUsd: input.valueUsd,
+        ownerUserId: input.ownerUserId,
+        expectedVersion: input.expectedVersion,
       });
       return mustGetDeal(cmd.tx, cmd.tenantId, input.dealId);
     });
@@ -88,8 +106,19 @@ export const dealsRouter = router({
       yield rows
         .map((r) =>
           deals.csvRow([
-            r.id, r.name, r.domain, r.value_usd, r.stage_id, r.stage_name, r.is_won, r.is_lost,
-            r.owner_user_id, r.owner_email, r.stage_entered_at, r.created_at, r.updated_at,
+            r.id,
+            r.name,
+            r.domain,
+            r.value_usd,
+            r.stage_id,
+            r.stage_name,
+            r.is_won,
+            r.is_lost,
+            r.owner_user_id,
+            r.owner_email,
+            r.stage_entered_at,
+            r.created_at,
+            r.updated_at,
           ]),
         )
         .join('');

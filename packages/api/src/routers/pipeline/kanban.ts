@@ -39,7 +39,13 @@ async function computeBoard(tx: Tx, tenantId: string, q: BoardQuery, after: pipe
   // One more card than shown tells whether a next page exists.
   const cards = q.stageId
     ? await deals.columnPage(tx, tenantId, q.stageId, after, limit + 1, f)
-    : await deals.firstCards(tx, tenantId, shown.map((s) => s.id), limit + 1, f);
+    : await deals.firstCards(
+        tx,
+        tenantId,
+        shown.map((s) => s.id),
+        limit + 1,
+        f,
+      );
 
   const columns = shown.map((s) => {
     const mine = cards.filter((d) => d.stage_id === s.id);
@@ -47,7 +53,12 @@ async function computeBoard(tx: Tx, tenantId: string, q: BoardQuery, after: pipe
     const total = totals.find((t) => t.stage_id === s.id);
     const last = page.at(-1);
     return {
-      id: s.id, name: s.name, color: s.color, order: s.position, isWon: s.is_won, isLost: s.is_lost,
+      id: s.id,
+      name: s.name,
+      color: s.color,
+      order: s.position,
+      isWon: s.is_won,
+      isLost: s.is_lost,
       dealCount: Number(total?.count ?? 0),
       totalValueUsd: Number(total?.total ?? 0),
       deals: page.map(dealDto),

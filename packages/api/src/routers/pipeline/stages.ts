@@ -19,7 +19,13 @@ export const stagesRouter = router({
 
   create: mutation(c.create, async ({ ctx, input }) => {
     const row = await runCommand(ctx, (cmd) =>
-      pipeline.stages.createStage(cmd, { name: input.name, color: input.color, order: input.order, isWon: input.isWon, isLost: input.isLost }),
+      pipeline.stages.createStage(cmd, {
+        name: input.name,
+        color: input.color,
+        order: input.order,
+        isWon: input.isWon,
+        isLost: input.isLost,
+      }),
     );
     return stageDto(row);
   }),
@@ -27,15 +33,22 @@ export const stagesRouter = router({
   update: mutation(c.update, async ({ ctx, input }) => {
     const row = await runCommand(ctx, (cmd) =>
       pipeline.stages.changeStage(cmd, {
-        stageId: input.stageId, expectedVersion: input.expectedVersion, name: input.name, color: input.color, order: input.order,
-        isWon: input.isWon, isLost: input.isLost,
+        stageId: input.stageId,
+        expectedVersion: input.expectedVersion,
+        name: input.name,
+        color: input.color,
+        order: input.order,
+        isWon: input.isWon,
+        isLost: input.isLost,
       }),
     );
     return stageDto(row);
   }),
 
   delete: mutation(c.delete, async ({ ctx, input }) => {
-    const out = await runCommand(ctx, (cmd) => pipeline.stages.deleteStage(cmd, input.stageId, pipeline.deals.rehomeDeals, input.expectedVersion));
+    const out = await runCommand(ctx, (cmd) =>
+      pipeline.stages.deleteStage(cmd, input.stageId, pipeline.deals.rehomeDeals, input.expectedVersion),
+    );
     return { deleted: true as const, stageId: out.deletedStageId, movedDeals: out.movedDeals, movedToStageId: out.movedTo };
   }),
 

@@ -13,7 +13,11 @@ import type { DealsTable } from './tables.ts';
  * instead of racing; the append's version check stays as the safety net. Lock order everywhere:
  * stages before deals (see targetStage), so a move and a stage delete cannot deadlock.
  */
-async function loadDeal(ctx: CommandContext, dealId: string, opts: { contacts?: boolean } = {}): Promise<decide.DealState & { stage_name: string }> {
+async function loadDeal(
+  ctx: CommandContext,
+  dealId: string,
+  opts: { contacts?: boolean } = {},
+): Promise<decide.DealState & { stage_name: string }> {
   const { rows } = await sql<DealsTable & { stage_name: string | null }>`select d.*, s.name as stage_name
     from crm_deals d left join crm_stages s on s.id = d.stage_id and s.tenant_id = d.tenant_id
     where d.tenant_id = ${ctx.tenantId} and d.id = ${dealId} for update of d`.execute(ctx.tx);
@@ -21,7 +25,12 @@ async function loadDeal(ctx: CommandContext, dealId: string, opts: { contacts?: 
   if (!row) throw notFound('deal', dealId);
   // Only contact commands need the contacts; the rest skip the query.
   const contacts = opts.contacts
-    ? await ctx.tx.selectFrom('crm_deal_contacts').select(['id', 'person_id']).where('tenant_id', '=', ctx.tenantId).where('deal_id', '=', dealId).execute()
+    ? await ctx.tx
+        .selectFrom('crm_deal_contacts')
+        .select(['id', 'person_id'])
+        .where('tenant_id', '=', ctx.tenantId)
+        .where('deal_id', '=', dealId)
+        .execute()
     : [];
   return { ...row, version: Number(row.version), contacts, stage_name: row.stage_name ?? 'deleted stage' };
 }
@@ -32,8 +41,12 @@ async function loadDeal(ctx: CommandContext, dealId: string, opts: { contacts?: 
  */
 async function targetStage(ctx: CommandContext, stageId: string | undefined): Promise<decide.StageRef> {
   const { rows } = stageId
-    ? await sql<decide.StageRef>`select id, name from crm_stages where tenant_id = ${ctx.tenantId} and id = ${stageId} for share`.execute(ctx.tx)
-    : await sql<decide.StageRef>`select id, name from crm_stages where tenant_id = ${ctx.tenantId} order by position, id limit 1 for share`.execute(ctx.tx);
+    ? await sql<decide.StageRef>`select id, name from crm_stages where tenant_id = ${ctx.tenantId} and id = ${stageId} for share`.execute(
+        ctx.tx,
+      )
+    : await sql<decide.StageRef>`select id, name from crm_stages where tenant_id = ${ctx.tenantId} order by position, id limit 1 for share`.execute(
+        ctx.tx,
+      );
   const stage = rows[0];
   if (!stage) {
     throw stageId
@@ -46,8 +59,14 @@ async function targetStage(ctx: CommandContext, stageId: string | undefined): Pr
 async function checkOwner(ctx: CommandContext, userId: number | null | undefined) {
   // The caller is a member by definition; only someone else needs looking up.
   if (userId === null || userId === undefined || userId === ctx.userId) return;
-  const user = await ctx.tx.selectFrom('users').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', userId).executeTakeFirst();
-  if (!user) throw new DomainError('invalid', 'owner_not_found', `user ${userId} is not a member of this tenant`, { owner_user_id: userId });
+  const user = await ctx.tx
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user)
+    throw new DomainError('invalid', 'owner_not_found', `user ${userId} is not a member of this tenant`, { owner_user_id: userId });
 }
 
 async function append(ctx: CommandContext, deal: { id: string; version: number }, events: DealEvent[]) {
@@ -64,7 +83,11 @@ export async function createDeal(
   const owner = input.ownerUserId === undefined ? ctx.userId : input.ownerUserId;
   await checkOwner(ctx, owner);
   const dealId = randomUUID();
-  await append(ctx, { id: dealId, version: 0 }, decide.createDeal({ dealId, name: input.name, domain: input.domain, valueUsd: input.valueUsd, stage, ownerUserId: owner }));
+  await append(
+    ctx,
+    { id: dealId, version: 0 },
+    decide.createDeal({ dealId, name: input.name, domain: input.domain, valueUsd: input.valueUsd, stage, ownerUserId: owner }),
+  );
   return dealId;
 }
 
@@ -101,7 +124,12 @@ export async function attachContact(
   const deal = await loadDeal(ctx, dealId, { contacts: true });
   let personId = input.personId;
   if (personId) {
-    const exists = await ctx.tx.selectFrom('persons').select('id').where('tenant_id', '=', ctx.tenantId).where('id', '=', personId).executeTakeFirst();
+    const exists = await ctx.tx
+      .selectFrom('persons')
+      .select('id')
+      .where('tenant_id', '=', ctx.tenantId)
+      .where('id', '=', personId)
+      .executeTakeFirst();
     if (!exists) throw new DomainError('invalid', 'person_not_found', `person ${personId} does not exist`, { person_id: personId });
   } else {
     personId = (await findOrCreatePerson(ctx, input)).person.id;

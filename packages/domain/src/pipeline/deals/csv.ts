@@ -48,6 +48,17 @@ export function parseCsv(text: string): string[][] {
 }
 
 export const EXPORT_COLUMNS = [
-  'id', 'name', 'domain', 'value_usd', 'stage_id', 'stage_name', 'stage_is_won', 'stage_is_lost',
-  'owner_user_id', 'owner_email', 'stage_entered_at', 'created_at', 'updated_at',
+  'id',
+  'name',
+  'domain',
+  'value_usd',
+  'stage_id',
+  'stage_name',
+  'stage_is_won',
+  'stage_is_lost',
+  'owner_user_id',
+  'owner_email',
+  'stage_entered_at',
+  'created_at',
+  'updated_at',
 ] as const;

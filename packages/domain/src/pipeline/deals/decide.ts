@@ -20,9 +20,14 @@ export function money(value: number): string {
 
 export function checkDealVersion(deal: DealState, expected: number | undefined) {
   if (expected !== undefined && deal.version !== expected) {
-    throw new DomainError('conflict', 'version_conflict', `deal ${deal.id} is at version ${deal.version}, not ${expected}; reload and retry`, {
-      current_version: deal.version,
-    });
+    throw new DomainError(
+      'conflict',
+      'version_conflict',
+      `deal ${deal.id} is at version ${deal.version}, not ${expected}; reload and retry`,
+      {
+        current_version: deal.version,
+      },
+    );
   }
 }
 
@@ -38,8 +43,12 @@ export interface CreateDeal {
 export function createDeal(cmd: CreateDeal): DealEvent[] {
   return [
     dealEvent('DealCreated', {
-      deal_id: cmd.dealId, name: cmd.name, domain: cmd.domain, value_usd: money(cmd.valueUsd),
-      stage_id: cmd.stage.id, owner_user_id: cmd.ownerUserId,
+      deal_id: cmd.dealId,
+      name: cmd.name,
+      domain: cmd.domain,
+      value_usd: money(cmd.valueUsd),
+      stage_id: cmd.stage.id,
+      owner_user_id: cmd.ownerUserId,
     }),
   ];
 }
@@ -80,8 +89,11 @@ export function moveDeal(
   if (deal.stage_id === cmd.to.id) return [];
   return [
     dealEvent('DealMoved', {
-      from_stage_id: deal.stage_id, to_stage_id: cmd.to.id, reason: cmd.reason ?? 'user',
-      from_stage_name: cmd.from.name, to_stage_name: cmd.to.name,
+      from_stage_id: deal.stage_id,
+      to_stage_id: cmd.to.id,
+      reason: cmd.reason ?? 'user',
+      from_stage_name: cmd.from.name,
+      to_stage_name: cmd.to.name,
     }),
   ];
 }
@@ -95,19 +107,22 @@ export function attachContact(deal: DealState, cmd: { contactId: string; personI
   const existing = deal.contacts.find((c) => c.person_id === cmd.personId);
   if (existing) {
     throw new DomainError('conflict', 'contact_already_attached', `that person is already contact ${existing.id} on this deal`, {
-      contact_id: existing.id, person_id: cmd.personId,
+      contact_id: existing.id,
+      person_id: cmd.personId,
     });
   }
   return [dealEvent('DealContactAttached', { contact_id: cmd.contactId, person_id: cmd.personId, role: cmd.role })];
 }
 
 export function changeContactRole(deal: DealState, contactId: string, role: string, currentRole: string): DealEvent[] {
-  if (!deal.contacts.some((c) => c.id === contactId)) throw new DomainError('not_found', 'contact_not_found', `contact ${contactId} not found`);
+  if (!deal.contacts.some((c) => c.id === contactId))
+    throw new DomainError('not_found', 'contact_not_found', `contact ${contactId} not found`);
   return role === currentRole ? [] : [dealEvent('DealContactUpdated', { contact_id: contactId, role })];
 }
 
 export function detachContact(deal: DealState, contactId: string): DealEvent[] {
-  if (!deal.contacts.some((c) => c.id === contactId)) throw new DomainError('not_found', 'contact_not_found', `contact ${contactId} not found`);
+  if (!deal.contacts.some((c) => c.id === contactId))
+    throw new DomainError('not_found', 'contact_not_found', `contact ${contactId} not found`);
   return [dealEvent('DealContactDetached', { contact_id: contactId })];
 }
 
@@ -120,7 +135,10 @@ export function logActivity(
 ): DealEvent[] {
   return [
     dealEvent('ActivityLogged', {
-      activity_id: cmd.activityId, type: cmd.type, body: cmd.body, scheduled_for: cmd.scheduledFor?.toISOString() ?? null,
+      activity_id: cmd.activityId,
+      type: cmd.type,
+      body: cmd.body,
+      scheduled_for: cmd.scheduledFor?.toISOString() ?? null,
     }),
   ];
 }

@@ -51,7 +51,14 @@ export type ActivityLogged = z.infer<typeof ActivityLogged>;
 
 /** Every deal event type and its schema: the store parses each appended event against it. */
 export const dealEventSchemas = {
-  DealCreated, DealUpdated, DealMoved, DealDeleted, DealContactAttached, DealContactUpdated, DealContactDetached, ActivityLogged,
+  DealCreated,
+  DealUpdated,
+  DealMoved,
+  DealDeleted,
+  DealContactAttached,
+  DealContactUpdated,
+  DealContactDetached,
+  ActivityLogged,
 } as const;
 export type DealEventType = keyof typeof dealEventSchemas;
 

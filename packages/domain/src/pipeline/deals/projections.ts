@@ -16,8 +16,18 @@ export const dealsProjection = typedRowProjection(dealEventSchemas, {
   table: 'crm_deals',
   key: 'id',
   columns: [
-    'tenant_id', 'id', 'name', 'domain', 'value_usd', 'stage_id', 'owner_user_id', 'stage_entered_at', 'version',
-    'created_by', 'created_at', 'updated_at',
+    'tenant_id',
+    'id',
+    'name',
+    'domain',
+    'value_usd',
+    'stage_id',
+    'owner_user_id',
+    'stage_entered_at',
+    'version',
+    'created_by',
+    'created_at',
+    'updated_at',
   ],
   // Every deal event, so `version` is always the stream's: it is what appends and If-Match check.
   handles: ALL,
@@ -29,9 +39,18 @@ export const dealsProjection = typedRowProjection(dealEventSchemas, {
       case DealEvent.DealCreated: {
         const d = e.data;
         return {
-          tenant_id: e.tenantId, id: d.deal_id, name: d.name, domain: d.domain, value_usd: d.value_usd, stage_id: d.stage_id,
-          owner_user_id: d.owner_user_id, stage_entered_at: e.occurredAt, version, created_by: actorOf(e),
-          created_at: e.occurredAt, updated_at: e.occurredAt,
+          tenant_id: e.tenantId,
+          id: d.deal_id,
+          name: d.name,
+          domain: d.domain,
+          value_usd: d.value_usd,
+          stage_id: d.stage_id,
+          owner_user_id: d.owner_user_id,
+          stage_entered_at: e.occurredAt,
+          version,
+          created_by: actorOf(e),
+          created_at: e.occurredAt,
+          updated_at: e.occurredAt,
         };
       }
       case DealEvent.DealUpdated: {
@@ -63,7 +82,15 @@ export const dealContactsProjection = typedRowProjection(dealEventSchemas, {
     switch (e.type) {
       case DealEvent.DealContactAttached: {
         const d = e.data;
-        return { tenant_id: e.tenantId, id: d.contact_id, deal_id: e.streamId, person_id: d.person_id, role: d.role, created_at: e.occurredAt, updated_at: e.occurredAt };
+        return {
+          tenant_id: e.tenantId,
+          id: d.contact_id,
+          deal_id: e.streamId,
+          person_id: d.person_id,
+          role: d.role,
+          created_at: e.occurredAt,
+          updated_at: e.occurredAt,
+        };
       }
       case DealEvent.DealContactUpdated:
         return row && { ...row, role: e.data.role, updated_at: e.occurredAt };
@@ -85,19 +112,28 @@ export const activitiesProjection = typedRowProjection(dealEventSchemas, {
   handles: [DealEvent.ActivityLogged, DealEvent.DealMoved, DealEvent.DealDeleted],
   // Each activity row is made by exactly one event, with a new id.
   creates: [DealEvent.ActivityLogged, DealEvent.DealMoved],
-  keysOf: (e) =>
-    e.type === DealEvent.ActivityLogged ? [e.data.activity_id] : e.type === DealEvent.DealMoved ? [e.eventId] : [],
+  keysOf: (e) => (e.type === DealEvent.ActivityLogged ? [e.data.activity_id] : e.type === DealEvent.DealMoved ? [e.eventId] : []),
   evolve(row, e) {
     const base = { tenant_id: e.tenantId, deal_id: e.streamId, actor_user_id: actorOf(e), created_at: e.occurredAt };
     switch (e.type) {
       case DealEvent.ActivityLogged: {
         const d = e.data;
-        return { ...base, id: d.activity_id, type: d.type, body: d.body, scheduled_for: d.scheduled_for ? new Date(d.scheduled_for) : null, data: {} };
+        return {
+          ...base,
+          id: d.activity_id,
+          type: d.type,
+          body: d.body,
+          scheduled_for: d.scheduled_for ? new Date(d.scheduled_for) : null,
+          data: {},
+        };
       }
       case DealEvent.DealMoved: {
         const d = e.data;
         return {
-          ...base, id: e.eventId, type: 'stage_changed', scheduled_for: null,
+          ...base,
+          id: e.eventId,
+          type: 'stage_changed',
+          scheduled_for: null,
           body: `Moved from ${d.from_stage_name} to ${d.to_stage_name}${d.reason === 'stage_deleted' ? ' (stage deleted)' : ''}`,
           data: { from_stage_id: d.from_stage_id, to_stage_id: d.to_stage_id, reason: d.reason },
         };
@@ -122,7 +158,11 @@ function timelineChanges(e: StoredDealEvent): Record<string, unknown> {
       return e.data.changes;
     case DealEvent.DealMoved: {
       const d = e.data;
-      return { stage_id: { from: d.from_stage_id, to: d.to_stage_id }, stage_name: { from: d.from_stage_name, to: d.to_stage_name }, reason: d.reason };
+      return {
+        stage_id: { from: d.from_stage_id, to: d.to_stage_id },
+        stage_name: { from: d.from_stage_name, to: d.to_stage_name },
+        reason: d.reason,
+      };
     }
     default:
       return e.data;
@@ -133,8 +173,13 @@ const asDealEvent = narrower(dealEventSchemas, ALL, 'pipeline.deal_timeline');
 const timelineRow = (stored: StoredEvent) => {
   const e = asDealEvent(stored);
   return {
-    tenant_id: e.tenantId, deal_id: e.streamId, stream_version: String(e.streamVersion), event_type: e.type,
-    actor_user_id: actorOf(e), changes: timelineChanges(e), occurred_at: e.occurredAt,
+    tenant_id: e.tenantId,
+    deal_id: e.streamId,
+    stream_version: String(e.streamVersion),
+    event_type: e.type,
+    actor_user_id: actorOf(e),
+    changes: timelineChanges(e),
+    occurred_at: e.occurredAt,
   };
 };
 

@@ -27,8 +27,16 @@ function filtered(db: Executor, tenantId: string, f: DealFilters) {
 
 export async function listDeals(db: Executor, tenantId: string, f: DealFilters, page: number, pageSize: number) {
   const [rows, count] = await Promise.all([
-    filtered(db, tenantId, f).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(pageSize).offset((page - 1) * pageSize).execute(),
-    filtered(db, tenantId, f).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    filtered(db, tenantId, f)
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    filtered(db, tenantId, f)
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
@@ -62,7 +70,14 @@ export async function firstCards(db: Executor, tenantId: string, stageIds: strin
 }
 
 /** The next page of one column, after a cursor. */
-export async function columnPage(db: Executor, tenantId: string, stageId: string, after: ColumnCursor | null, limit: number, f: DealFilters) {
+export async function columnPage(
+  db: Executor,
+  tenantId: string,
+  stageId: string,
+  after: ColumnCursor | null,
+  limit: number,
+  f: DealFilters,
+) {
   let q = filtered(db, tenantId, { ...f, stageId }).selectAll();
   if (after) {
     q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(new Date(after.createdAt), after.id)));
@@ -76,7 +91,12 @@ export async function columnPage(db: Executor, tenantId: string, stageId: string
  */
 export async function leaderboard(db: Executor, tenantId: string, since: Date) {
   const { rows } = await sql<{
-    owner_user_id: number | null; won_value_usd: string; won_count: string; first_name: string | null; last_name: string | null; email: string | null;
+    owner_user_id: number | null;
+    won_value_usd: string;
+    won_count: string;
+    first_name: string | null;
+    last_name: string | null;
+    email: string | null;
   }>`select d.owner_user_id, sum(d.value_usd)::text as won_value_usd, count(*)::text as won_count,
         u.first_name, u.last_name, u.email
       from crm_deals d
@@ -106,7 +126,18 @@ function contactsWithPerson(db: Executor, tenantId: string) {
   return db
     .selectFrom('crm_deal_contacts as c')
     .innerJoin('persons as p', (j) => j.onRef('p.id', '=', 'c.person_id').onRef('p.tenant_id', '=', 'c.tenant_id'))
-    .select(['c.id', 'c.deal_id', 'c.person_id', 'c.role', 'c.created_at', 'c.updated_at', 'p.name', 'p.primary_email', 'p.contact_numbers', 'p.job_title'])
+    .select([
+      'c.id',
+      'c.deal_id',
+      'c.person_id',
+      'c.role',
+      'c.created_at',
+      'c.updated_at',
+      'p.name',
+      'p.primary_email',
+      'p.contact_numbers',
+      'p.job_title',
+    ])
     .where('c.tenant_id', '=', tenantId);
 }
 

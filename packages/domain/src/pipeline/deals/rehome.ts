@@ -18,12 +18,22 @@ export async function rehomeDeals(ctx: CommandContext, fromStageId: string, toSt
     .forUpdate()
     .execute();
   for (const deal of deals) {
-    await ctx.store.append(ctx.tx, ctx.tenantId, dealStream(deal.id), Number(deal.version), [
-      dealEvent('DealMoved', {
-        from_stage_id: fromStageId, to_stage_id: toStageId, reason: 'stage_deleted',
-        from_stage_name: nameOf(fromStageId), to_stage_name: nameOf(toStageId),
-      }),
-    ], ctx.metadata);
+    await ctx.store.append(
+      ctx.tx,
+      ctx.tenantId,
+      dealStream(deal.id),
+      Number(deal.version),
+      [
+        dealEvent('DealMoved', {
+          from_stage_id: fromStageId,
+          to_stage_id: toStageId,
+          reason: 'stage_deleted',
+          from_stage_name: nameOf(fromStageId),
+          to_stage_name: nameOf(toStageId),
+        }),
+      ],
+      ctx.metadata,
+    );
   }
   return deals.length;
 }

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../shared/errors.ts';
+import type { DomainError } from '../../shared/errors.ts';
 import { addStage, removeStage, reorderStages, type StageState, updateStage } from './decide.ts';
 
 // Given the pipeline, when a command is decided, then these events (or this refusal).
 
 const stage = (id: string, extra: Partial<StageState> = {}): StageState => ({
-  id, name: id, color: '#000000', is_won: false, is_lost: false, version: 1, ...extra,
+  id,
+  name: id,
+  color: '#000000',
+  is_won: false,
+  is_lost: false,
+  version: 1,
+  ...extra,
 });
 const [a, b, c] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-00000000000c'];
 const given = [stage(a), stage(b), stage(c)];

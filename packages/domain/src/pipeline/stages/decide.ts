@@ -42,8 +42,11 @@ function checkFlags(isWon: boolean, isLost: boolean) {
 export function addStage(stages: StageState[], cmd: AddStage): StageEvent[] {
   checkFlags(cmd.isWon ?? false, cmd.isLost ?? false);
   const added = stageEvent('StageAdded', {
-    stage_id: cmd.stageId, name: cmd.name, color: cmd.color ?? DEFAULT_COLOR,
-    is_won: cmd.isWon ?? false, is_lost: cmd.isLost ?? false,
+    stage_id: cmd.stageId,
+    name: cmd.name,
+    color: cmd.color ?? DEFAULT_COLOR,
+    is_won: cmd.isWon ?? false,
+    is_lost: cmd.isLost ?? false,
   });
   const ids = stages.map((s) => s.id);
   const at = Math.min(Math.max(cmd.order ?? ids.length, 0), ids.length);
@@ -54,9 +57,14 @@ export function addStage(stages: StageState[], cmd: AddStage): StageEvent[] {
 /** A client that pinned a version (If-Match) gets a conflict rather than overwriting a newer change. */
 export function checkVersion(stage: StageState, expected: number | undefined) {
   if (expected !== undefined && Number(stage.version) !== expected) {
-    throw new DomainError('conflict', 'version_conflict', `stage ${stage.id} is at version ${stage.version}, not ${expected}; reload and retry`, {
-      current_version: Number(stage.version),
-    });
+    throw new DomainError(
+      'conflict',
+      'version_conflict',
+      `stage ${stage.id} is at version ${stage.version}, not ${expected}; reload and retry`,
+      {
+        current_version: Number(stage.version),
+      },
+    );
   }
 }
 
@@ -99,7 +107,8 @@ export function reorderStages(stages: StageState[], stageIds: string[]): StageEv
   const missing = stages.filter((s) => !given.has(s.id)).map((s) => s.id);
   if (unknown.length > 0 || missing.length > 0 || given.size !== stageIds.length) {
     throw new DomainError('invalid', 'stage_ids_mismatch', 'stage_ids must list every stage of the pipeline exactly once', {
-      unknown, missing,
+      unknown,
+      missing,
     });
   }
   if (stageIds.every((id, i) => id === stages[i]!.id)) return [];
@@ -122,10 +131,7 @@ export function removeStage(
   const target = rest[0]?.id ?? null;
   if (!target) throw new DomainError('conflict', 'last_stage', 'the last stage of a pipeline cannot be deleted');
   return {
-    events: [
-      stageEvent('StageRemoved', { stage_id: stageId, deals_moved_to: target }),
-      reordered(rest.map((s) => s.id)),
-    ],
+    events: [stageEvent('StageRemoved', { stage_id: stageId, deals_moved_to: target }), reordered(rest.map((s) => s.id))],
     target,
   };
 }

@@ -19,8 +19,16 @@ export const stagesProjection = typedRowProjection(stageEventSchemas, {
       case StageEvent.StageAdded: {
         const d = e.data;
         return {
-          tenant_id: e.tenantId, id: d.stage_id, name: d.name, color: d.color, position: 0,
-          is_won: d.is_won, is_lost: d.is_lost, version, created_at: e.occurredAt, updated_at: e.occurredAt,
+          tenant_id: e.tenantId,
+          id: d.stage_id,
+          name: d.name,
+          color: d.color,
+          position: 0,
+          is_won: d.is_won,
+          is_lost: d.is_lost,
+          version,
+          created_at: e.occurredAt,
+          updated_at: e.occurredAt,
         };
       }
       case StageEvent.StageUpdated:

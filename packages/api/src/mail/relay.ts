@@ -1,0 +1,196 @@
+import { inSystem } from '@crm/db';
+import { sql } from 'kysely';
+import type { Logger, Services } from '../services.ts';
+import type { MailOutboxTable } from './outbox.ts';
+import { type MailRoute, mailRouteOf } from './route.ts';
+import { describeSmtpError, transportFor } from './smtp.ts';
+
+export interface MailRelayOptions {
+  /** Messages claimed per round (each round is one short transaction). */
+  batchSize?: number;
+  /** How often to look for due mail when the last round found little. */
+  pollMs?: number;
+  /** Attempts before a message is marked failed (it stays in the outbox, readable). */
+  maxAttempts?: number;
+  /** The wait after the first failure; doubled after each further one, up to backoffMaxMs. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /**
+   * How long a claimed message is reserved for the relay that took it. A relay that dies while
+   * sending leaves it pending; another takes it once the lease runs out.
+   */
+  leaseMs?: number;
+  log?: Logger;
+}
+
+export interface RelayRound {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+/** The wait before attempt n+1 after n failed attempts: base · 2^(n-1), capped. */
+export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * Sends the outbox. Each round claims due `pending` rows with FOR UPDATE SKIP LOCKED in one short
+ * transaction and reserves them (next_attempt_at moves past the lease, attempts counts up), so
+ * relays in several server processes never take the same message; the sending happens outside any
+ * transaction, and each outcome is written in another short one: sent (with the message id), or
+ * pending again after an exponential backoff, or failed after the last attempt. Nothing is ever
+ * deleted here. Mail of a tenant without a way out (no SMTP of its own, no SMTP_URL) is not
+ * claimed: it waits, readable by the tenant's admin, until one is configured.
+ */
+export class MailRelay {
+  private readonly o: Required<Omit<MailRelayOptions, 'log'>>;
+  private readonly log: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly services: Services,
+    options: MailRelayOptions = {},
+  ) {
+    this.o = {
+      batchSize: options.batchSize ?? 10,
+      pollMs: options.pollMs ?? 2_000,
+      maxAttempts: options.maxAttempts ?? 8,
+      backoffBaseMs: options.backoffBaseMs ?? 30_000,
+      backoffMaxMs: options.backoffMaxMs ?? 3_600_000,
+      leaseMs: options.leaseMs ?? 15 * 60_000,
+    };
+    this.log = options.log ?? services.log;
+  }
+
+  /** Polls until stop(). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the round in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => {});
+  }
+
+  /** Looks for due mail now rather than at the next poll. */
+  wake(): void {
+    if (!this.stopped && !this.running) this.schedule(0);
+  }
+
+  private schedule(ms: number) {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .catch((error) => {
+          this.log.error('mail relay round failed', { error: (error as Error).message });
+          return { claimed: 0 } as RelayRound;
+        })
+        .then((round) => {
+          this.running = undefined;
+          if (!this.stopped) this.schedule(round.claimed >= this.o.batchSize ? 0 : this.o.pollMs);
+        });
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /** One round: claim, send, record. Returns what happened (tests drive the relay with it). */
+  async runOnce(): Promise<RelayRound> {
+    const claimed = await this.claim();
+    const round: RelayRound = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
+    const byTenant = new Map<string, MailOutboxTable[]>();
+    for (const m of claimed) byTenant.set(m.tenant_id, [...(byTenant.get(m.tenant_id) ?? []), m]);
+    for (const [tenantId, mails] of byTenant) {
+      const route = await inSystem(this.services.db, (tx) => mailRouteOf(tx, this.services, tenantId));
+      await this.deliver(route, mails, round);
+    }
+    return round;
+  }
+
+  private async claim(): Promise<MailOutboxTable[]> {
+    const now = this.services.clock.now();
+    const leaseUntil = new Date(now.getTime() + this.o.leaseMs);
+    // Without a server default, only tenants with their own SMTP switched on have a way out.
+    const routable = this.services.mail?.smtp
+      ? sql``
+      : sql`and m.tenant_id in (select tenant_id from email_settings where (smtp->>'enabled')::boolean)`;
+    return inSystem(this.services.db, async (tx) => {
+      const { rows } = await sql<MailOutboxTable>`
+        with due as (
+          select m.tenant_id, m.id from mail_outbox m
+          where m.status = 'pending' and m.next_attempt_at <= ${now} ${routable}
+          order by m.next_attempt_at
+          limit ${this.o.batchSize}
+          for update of m skip locked
+        )
+        update mail_outbox o set attempts = o.attempts + 1, next_attempt_at = ${leaseUntil}
+        from due where o.tenant_id = due.tenant_id and o.id = due.id
+        returning o.*`.execute(tx);
+      return rows;
+    });
+  }
+
+  private async deliver(route: MailRoute, mails: MailOutboxTable[], round: RelayRound) {
+    if (route.source === 'none') {
+      // The tenant's own SMTP was switched off between claim and now: back to waiting, uncounted.
+      for (const m of mails)
+        await this.record(m, { status: 'pending', attempts: m.attempts - 1, next_attempt_at: this.services.clock.now() });
+      return;
+    }
+    if (route.target === null) {
+      for (const m of mails) await this.failure(m, route.problem, round);
+      return;
+    }
+    const transport = transportFor(route.target);
+    try {
+      for (const m of mails) {
+        try {
+          const info = await transport.sendMail({
+            from: route.from,
+            to: m.to_address,
+            subject: m.subject,
+            text: m.text_body,
+            ...(m.html_body !== null ? { html: m.html_body } : {}),
+            ...(route.replyTo ? { replyTo: route.replyTo } : {}),
+          });
+          await this.record(m, {
+            status: 'sent',
+            sent_at: this.services.clock.now(),
+            message_id: info.messageId ?? null,
+            last_error: null,
+          });
+          round.sent++;
+        } catch (error) {
+          await this.failure(m, describeSmtpError(error), round);
+        }
+      }
+    } finally {
+      transport.close();
+    }
+  }
+
+  private async failure(m: MailOutboxTable, reason: string, round: RelayRound) {
+    if (m.attempts >= this.o.maxAttempts) {
+      await this.record(m, { status: 'failed', last_error: reason });
+      round.failed++;
+      this.log.warn('mail failed for good', { tenantId: m.tenant_id, mailId: m.id, attempts: m.attempts, error: reason });
+      return;
+    }
+    const wait = backoffMs(m.attempts, this.o.backoffBaseMs, this.o.backoffMaxMs);
+    await this.record(m, { status: 'pending', last_error: reason, next_attempt_at: new Date(this.services.clock.now().getTime() + wait) });
+    round.retried++;
+  }
+
+  private async record(m: MailOutboxTable, values: Partial<MailOutboxTable>) {
+    await inSystem(this.services.db, (tx) =>
+      tx.updateTable('mail_outbox').set(values).where('tenant_id', '=', m.tenant_id).where('id', '=', m.id).execute(),
+    );
+  }
+}

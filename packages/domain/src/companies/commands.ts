@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { clearOrganization } from '../people/decide.ts';
+import { personStream } from '../people/events.ts';
+import '../people/tables.ts';
+import type { CommandContext } from '../shared/command.ts';
+import { DomainError, notFound } from '../shared/errors.ts';
+import { type CompanyValues, dropCompany, newCompany, replacementCompany, reviseCompany } from './decide.ts';
+import { companyStream } from './events.ts';
+import { getCompany } from './queries.ts';
+import type { CompaniesTable } from './tables.ts';
+
+/**
+ * Holds a transaction-scoped lock on one value of one unique key of the tenant, so two writers
+ * claiming the same name queue and the second sees the first's row instead of a unique violation.
+ */
+export async function lockKey(ctx: CommandContext, key: string, value: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${ctx.tenantId}:${key}:${value}`}, 0))`.execute(ctx.tx);
+}
+
+/** An owner must be a user of this tenant. */
+export async function checkOwner(ctx: CommandContext, ownerUserId: number | null | undefined): Promise<void> {
+  if (ownerUserId === null || ownerUserId === undefined) return;
+  const found = await ctx.tx
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', ownerUserId)
+    .executeTakeFirst();
+  if (!found) throw new DomainError('invalid', 'owner_not_found', `user ${ownerUserId} is not a user of this tenant`, { field: 'owner' });
+}
+
+async function checkName(ctx: CommandContext, name: string, self: string | null): Promise<void> {
+  await lockKey(ctx, 'company.name', name);
+  const holder = await ctx.tx
+    .selectFrom('companies')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (holder && holder.id !== self) {
+    throw new DomainError('invalid', 'name_taken', `an organization named ${JSON.stringify(name)} already exists`, {
+      field: 'name',
+      id: holder.id,
+    });
+  }
+}
+
+const values = (c: CompaniesTable): CompanyValues => ({
+  name: c.name,
+  address: c.address,
+  owner_user_id: c.owner_user_id,
+  metadata: c.metadata,
+});
+
+async function lockCompany(ctx: CommandContext, companyId: string): Promise<CompaniesTable> {
+  const row = await ctx.tx
+    .selectFrom('companies')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', companyId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw notFound('organization', companyId);
+  return row;
+}
+
+export async function createCompany(ctx: CommandContext, v: Partial<CompanyValues> & { name: string }): Promise<CompaniesTable> {
+  await checkName(ctx, v.name, null);
+  await checkOwner(ctx, v.owner_user_id);
+  const id = randomUUID();
+  await ctx.store.append(ctx.tx, ctx.tenantId, companyStream(id), 'no_stream', newCompany(id, v), ctx.metadata);
+  return (await getCompany(ctx.tx, ctx.tenantId, id))!;
+}
+
+/** PATCH changes what is given; PUT (`replace`) also resets what is left out. */
+export async function changeCompany(
+  ctx: CommandContext,
+  companyId: string,
+  v: Partial<CompanyValues>,
+  replace: boolean,
+): Promise<CompaniesTable> {
+  const row = await lockCompany(ctx, companyId);
+  const next = replace && v.name !== undefined ? replacementCompany({ ...v, name: v.name }) : v;
+  if (next.name !== undefined && next.name !== row.name) await checkName(ctx, next.name, companyId);
+  if (next.owner_user_id !== row.owner_user_id) await checkOwner(ctx, next.owner_user_id);
+  const events = reviseCompany(values(row), next);
+  if (events.length > 0) await ctx.store.append(ctx.tx, ctx.tenantId, companyStream(companyId), Number(row.version), events, ctx.metadata);
+  return (await getCompany(ctx.tx, ctx.tenantId, companyId))!;
+}
+
+/**
+ * Deletes a company. Its persons are kept and their reference is cleared first, each with an event
+ * on the person's own stream, so every person's history says when and why it lost its organization.
+ */
+export async function removeCompany(ctx: CommandContext, companyId: string): Promise<void> {
+  const row = await lockCompany(ctx, companyId);
+  const persons = await ctx.tx
+    .selectFrom('persons')
+    .select(['id', 'version', 'organization_id'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('organization_id', '=', companyId)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  for (const p of persons) {
+    await ctx.store.append(ctx.tx, ctx.tenantId, personStream(p.id), Number(p.version), clearOrganization(p), ctx.metadata);
+  }
+  await ctx.store.append(ctx.tx, ctx.tenantId, companyStream(companyId), Number(row.version), dropCompany(companyId), ctx.metadata);
+}

@@ -1,0 +1,36 @@
+import { type TableRow, typedRowProjection } from '../shared/events.ts';
+import { CompanyEvent, companyEventSchemas } from './events.ts';
+import './tables.ts';
+
+const FIELDS: readonly string[] = ['name', 'address', 'owner_user_id', 'metadata'];
+
+export const companiesProjection = typedRowProjection(companyEventSchemas, {
+  name: 'companies.companies',
+  table: 'companies',
+  key: 'id',
+  columns: ['tenant_id', 'id', 'name', 'address', 'owner_user_id', 'metadata', 'version', 'created_at', 'updated_at'],
+  handles: Object.values(CompanyEvent),
+  creates: [CompanyEvent.CompanyCreated],
+  keysOf: (e) => [e.streamId],
+  evolve(row, e) {
+    const version = String(e.streamVersion);
+    if (e.type === CompanyEvent.CompanyCreated) {
+      const d = e.data;
+      return {
+        tenant_id: e.tenantId,
+        id: d.company_id,
+        name: d.name,
+        address: d.address ?? null,
+        owner_user_id: d.owner_user_id,
+        metadata: d.metadata ?? {},
+        version,
+        created_at: e.occurredAt,
+        updated_at: e.occurredAt,
+      };
+    }
+    if (!row || e.type === CompanyEvent.CompanyDeleted) return null;
+    const next: TableRow<'companies'> = { ...row, version, updated_at: e.occurredAt };
+    for (const [field, change] of Object.entries(e.data.changes)) if (FIELDS.includes(field)) next[field] = change.to;
+    return next;
+  },
+});

@@ -1,0 +1,54 @@
+import type { CommandContext } from '../shared/command.ts';
+import { type SaveSmtp, saveSmtp, updateCompliance, updateDeliverability, updateFooter, updateSender, updateTracking } from './decide.ts';
+import { type EmailSettingsEvent, emailSettingsStream } from './events.ts';
+import { type EmailSettingsView, getEmailSettings, loadEmailSettings } from './queries.ts';
+
+async function change(ctx: CommandContext, decide: (state: EmailSettingsView) => EmailSettingsEvent[]): Promise<EmailSettingsView> {
+  const { state, version } = await loadEmailSettings(ctx.tx, ctx.tenantId);
+  const events = decide(state);
+  if (events.length === 0) return state;
+  await ctx.store.append(
+    ctx.tx,
+    ctx.tenantId,
+    emailSettingsStream(ctx.tenantId),
+    version === 0 ? 'no_stream' : version,
+    events,
+    ctx.metadata,
+  );
+  return getEmailSettings(ctx.tx, ctx.tenantId);
+}
+
+/**
+ * Saves the SMTP section. `passwordEncrypted` is the new password's ciphertext (the API layer
+ * encrypts it); it goes to the state table, never into the event.
+ */
+export async function saveSmtpSettings(
+  ctx: CommandContext,
+  input: Omit<SaveSmtp, 'password'> & { password: { set: string } | 'kept' | 'cleared' },
+): Promise<EmailSettingsView> {
+  const password = typeof input.password === 'object' ? 'set' : input.password;
+  const view = await change(ctx, (state) => saveSmtp(state, { ...input, password }));
+  const now = ctx.clock.now();
+  if (typeof input.password === 'object') {
+    const encrypted = input.password.set;
+    await ctx.tx
+      .insertInto('email_smtp_secrets')
+      .values({ tenant_id: ctx.tenantId, password_encrypted: encrypted, updated_at: now })
+      .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ password_encrypted: encrypted, updated_at: now }))
+      .execute();
+  } else if (input.password === 'cleared') {
+    await ctx.tx.deleteFrom('email_smtp_secrets').where('tenant_id', '=', ctx.tenantId).execute();
+  }
+  return view;
+}
+
+export const updateSenderSettings = (ctx: CommandContext, patch: Parameters<typeof updateSender>[1]) =>
+  change(ctx, (s) => updateSender(s, patch));
+export const updateTrackingSettings = (ctx: CommandContext, patch: Parameters<typeof updateTracking>[1]) =>
+  change(ctx, (s) => updateTracking(s, patch));
+export const updateComplianceSettings = (ctx: CommandContext, patch: Parameters<typeof updateCompliance>[1]) =>
+  change(ctx, (s) => updateCompliance(s, patch));
+export const updateFooterSettings = (ctx: CommandContext, patch: Parameters<typeof updateFooter>[1]) =>
+  change(ctx, (s) => updateFooter(s, patch));
+export const updateDeliverabilitySettings = (ctx: CommandContext, patch: Parameters<typeof updateDeliverability>[1]) =>
+  change(ctx, (s) => updateDeliverability(s, patch));

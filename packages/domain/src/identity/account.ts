@@ -1,0 +1,30 @@
+import type { CommandContext } from '../shared/command.ts';
+import { type UserPasswordChanged, credentialEvent } from './credentials.ts';
+import { userStream } from './events.ts';
+
+// Commands of a user's own account (the self-service paths): the facts they append.
+
+/** Records that a user's password was replaced (the caller writes the hash, in the same transaction). */
+export async function recordPasswordChanged(ctx: CommandContext, userId: number, via: UserPasswordChanged['via']): Promise<void> {
+  await ctx.store.append(
+    ctx.tx,
+    ctx.tenantId,
+    userStream(userId),
+    'any',
+    [credentialEvent('UserPasswordChanged', { user_id: userId, via })],
+    ctx.metadata,
+  );
+}
+
+/** Marks the user's address verified; nothing when it already is. */
+export async function recordEmailVerified(ctx: CommandContext, userId: number, email: string, alreadyVerified: boolean): Promise<void> {
+  if (alreadyVerified) return;
+  await ctx.store.append(
+    ctx.tx,
+    ctx.tenantId,
+    userStream(userId),
+    'any',
+    [credentialEvent('UserEmailVerified', { user_id: userId, email })],
+    ctx.metadata,
+  );
+}

@@ -1,0 +1,185 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { CommandContext } from '../../shared/command.ts';
+import { DomainError } from '../../shared/errors.ts';
+import { type IdentityEvent, userStream } from '../events.ts';
+import type { Role } from '../roles.ts';
+import '../tables.ts';
+import * as decide from './decide.ts';
+import { emailTaken } from './queries.ts';
+import './tables.ts';
+
+/** How long an invitation link works. */
+export const INVITATION_TTL_DAYS = 7;
+
+/** An invitation token: 256 random bits, base64url. Only its SHA-256 is stored. */
+export function newInvitationToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashInvitationToken(token) };
+}
+
+export const hashInvitationToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+interface Loaded {
+  state: decide.UserState | undefined;
+  version: number;
+}
+
+/**
+ * The user a command decides on, locked until the command commits (writers of one user queue),
+ * with its stream version; undefined when the tenant has no such user.
+ */
+async function loadUser(ctx: CommandContext, userId: number): Promise<Loaded> {
+  const { rows } = await sql<{ id: number; role: string; status: string; has_password: boolean; version: string | null }>`
+    select u.id, u.role, u.status,
+           exists (select 1 from user_credentials c where c.user_id = u.id) as has_password,
+           (select s.version from es_streams s
+             where s.tenant_id = u.tenant_id and s.stream_type = 'user' and s.stream_id = u.id::text) as version
+      from users u where u.tenant_id = ${ctx.tenantId} and u.id = ${userId} for update of u`.execute(ctx.tx);
+  const r = rows[0];
+  if (!r) return { state: undefined, version: 0 };
+  return { state: { id: r.id, role: r.role, status: r.status, hasPassword: r.has_password }, version: Number(r.version ?? 0) };
+}
+
+/**
+ * The tenant's active tenant_admins, locked: two admins deactivating each other at once queue here,
+ * and the second sees the first's change, so the tenant always keeps one.
+ */
+async function loadTeam(ctx: CommandContext): Promise<decide.Team> {
+  const { rows } = await sql<{ id: number }>`
+    select id from users where tenant_id = ${ctx.tenantId} and role = 'tenant_admin' and status = 'active'
+      order by id for update`.execute(ctx.tx);
+  return { activeAdmins: rows.length };
+}
+
+async function append(ctx: CommandContext, userId: number, version: number, events: IdentityEvent[]) {
+  if (events.length === 0) return;
+  await ctx.store.append(ctx.tx, ctx.tenantId, userStream(userId), version === 0 ? 'no_stream' : version, events, ctx.metadata);
+}
+
+async function storeInvitation(ctx: CommandContext, userId: number): Promise<string> {
+  const { token, hash } = newInvitationToken();
+  const now = ctx.clock.now();
+  const expires = new Date(now.getTime() + INVITATION_TTL_DAYS * 86_400_000);
+  await ctx.tx
+    .insertInto('user_invitations')
+    .values({ tenant_id: ctx.tenantId, user_id: userId, token_hash: hash, expires_at: expires, created_at: now })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ token_hash: hash, expires_at: expires, created_at: now }))
+    .execute();
+  return token;
+}
+
+export interface InviteInput {
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: Role;
+  profileId: number | null;
+}
+
+/** A new user, pending until they accept; returns the id and the invitation token (to mail, never to store). */
+export async function inviteUser(ctx: CommandContext, actor: decide.Actor, input: InviteInput): Promise<{ userId: number; token: string }> {
+  decide.inviteUser(actor, { ...input, userId: 0 }); // refuse before taking an id
+  if (await emailTaken(ctx.tx, ctx.tenantId, input.email)) throw emailInUse(input.email);
+  const { rows } = await sql<{ id: number }>`select nextval('user_ids')::int as id`.execute(ctx.tx);
+  const userId = rows[0]!.id;
+  await append(ctx, userId, 0, decide.inviteUser(actor, { ...input, userId }));
+  return { userId, token: await storeInvitation(ctx, userId) };
+}
+
+export const emailInUse = (email: string) =>
+  new DomainError('conflict', 'email_taken', `a user with the email ${email} already exists in this tenant`);
+
+export async function updateUser(ctx: CommandContext, actor: decide.Actor, userId: number, input: decide.UpdateUser) {
+  const team = input.role !== undefined || input.status !== undefined ? await loadTeam(ctx) : { activeAdmins: 0 };
+  const { state, version } = await loadUser(ctx, userId);
+  const events = decide.updateUser(actor, state, team, userId, input);
+  await append(ctx, userId, version, events);
+  if (events.some((e) => e.type === 'UserDeactivated')) await endSessions(ctx, userId);
+}
+
+/** Refresh tokens end at once; access tokens live out their minutes; API keys stop at the next lookup. */
+async function endSessions(ctx: CommandContext, userId: number) {
+  await ctx.tx
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: ctx.clock.now() })
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  await ctx.tx.deleteFrom('user_invitations').where('tenant_id', '=', ctx.tenantId).where('user_id', '=', userId).execute();
+}
+
+export async function deactivateUser(ctx: CommandContext, actor: decide.Actor, userId: number) {
+  const team = await loadTeam(ctx);
+  const { state, version } = await loadUser(ctx, userId);
+  const events = decide.deactivateUser(actor, state, team, userId);
+  await append(ctx, userId, version, events);
+  if (events.length > 0) await endSessions(ctx, userId);
+}
+
+export async function activateUser(ctx: CommandContext, userId: number) {
+  const { state, version } = await loadUser(ctx, userId);
+  await append(ctx, userId, version, decide.activateUser(state, userId));
+}
+
+/** A new token; the old one stops working. Returns the token to mail. */
+export async function resendInvitation(ctx: CommandContext, userId: number): Promise<string> {
+  const { state, version } = await loadUser(ctx, userId);
+  await append(ctx, userId, version, decide.resendInvitation(state, userId));
+  return storeInvitation(ctx, userId);
+}
+
+/**
+ * Uses an invitation: the token's hash must match a live invitation of this tenant. The row is
+ * locked and deleted, so a token works once even when two requests race with it.
+ */
+export async function acceptInvitation(ctx: CommandContext, tokenHash: string, passwordHash: string): Promise<number> {
+  const invitation = await ctx.tx
+    .selectFrom('user_invitations')
+    .selectAll()
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('token_hash', '=', tokenHash)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!invitation) throw invitationInvalid();
+  if (invitation.expires_at.getTime() <= ctx.clock.now().getTime()) throw invitationExpired();
+  const { state, version } = await loadUser(ctx, invitation.user_id);
+  await append(ctx, invitation.user_id, version, decide.acceptInvitation(state));
+  await ctx.tx
+    .insertInto('user_credentials')
+    .values({ tenant_id: ctx.tenantId, user_id: invitation.user_id, password_hash: passwordHash, updated_at: ctx.clock.now() })
+    .execute();
+  await ctx.tx.deleteFrom('user_invitations').where('tenant_id', '=', ctx.tenantId).where('user_id', '=', invitation.user_id).execute();
+  return invitation.user_id;
+}
+
+export const invitationInvalid = () =>
+  new DomainError('invalid', 'invitation_invalid', 'this invitation link is not valid (unknown, or already used)');
+export const invitationExpired = () =>
+  new DomainError('invalid', 'invitation_expired', 'this invitation link has expired; ask an administrator to resend it');
+
+/**
+ * Erasure: a UserErased event, read models show placeholders instead of the name and email, and
+ * every secret and piece of state about the user is deleted. Events already in the log are not
+ * rewritten (their hashes cover them); per-subject keys are what will make those unreadable.
+ */
+export async function eraseUser(ctx: CommandContext, actor: decide.Actor, userId: number) {
+  const team = await loadTeam(ctx);
+  const { state, version } = await loadUser(ctx, userId);
+  const before = await ctx.tx
+    .selectFrom('users')
+    .select('email')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  await append(ctx, userId, version, decide.eraseUser(actor, state, team, userId));
+  const t = ctx.tenantId;
+  await ctx.tx.deleteFrom('user_credentials').where('tenant_id', '=', t).where('user_id', '=', userId).execute();
+  await ctx.tx.deleteFrom('refresh_tokens').where('tenant_id', '=', t).where('user_id', '=', userId).execute();
+  await ctx.tx.deleteFrom('api_keys').where('tenant_id', '=', t).where('user_id', '=', userId).execute();
+  await ctx.tx.deleteFrom('user_invitations').where('tenant_id', '=', t).where('user_id', '=', userId).execute();
+  // Mailed tokens (password reset, email verification) and mail to the user's address carry their data too.
+  await sql`delete from user_tokens where tenant_id = ${t} and user_id = ${userId}`.execute(ctx.tx);
+  if (before) await sql`delete from mail_outbox where tenant_id = ${t} and lower(to_address) = lower(${before.email})`.execute(ctx.tx);
+}

@@ -1,0 +1,50 @@
+import type { StoredEventOf, TableRow } from '../../shared/events.ts';
+import '../tables.ts';
+import { UserLifecycleEvent, type userLifecycleEventSchemas } from './events.ts';
+
+export type UserLifecycleEventType = keyof typeof userLifecycleEventSchemas;
+export const userLifecycleEventTypes = Object.values(UserLifecycleEvent);
+
+/** Placeholders an erased user's row shows instead of their name and email. */
+export const erasedUser = (userId: number) => ({
+  email: `erased-${userId}@erased.invalid`,
+  first_name: 'Erased',
+  last_name: 'User',
+});
+
+/** The users read model's fold of a managed user's life (its part of identity.users). */
+export function evolveUser(row: TableRow<'users'> | null, e: StoredEventOf<typeof userLifecycleEventSchemas>): TableRow<'users'> | null {
+  if (e.type === UserLifecycleEvent.UserInvited) {
+    const d = e.data;
+    return {
+      ...row,
+      tenant_id: e.tenantId,
+      id: d.user_id,
+      email: d.email,
+      first_name: d.first_name,
+      last_name: d.last_name,
+      role: d.role,
+      status: 'invited',
+      email_verified: false,
+      profile_id: d.profile_id,
+      created_at: e.occurredAt,
+      updated_at: e.occurredAt,
+    };
+  }
+  if (!row) return null;
+  const at = { updated_at: e.occurredAt };
+  switch (e.type) {
+    case UserLifecycleEvent.UserInvitationResent:
+      return { ...row, ...at, status: 'invited' };
+    case UserLifecycleEvent.UserInvitationAccepted:
+      return { ...row, ...at, status: 'active', email_verified: true };
+    case UserLifecycleEvent.UserUpdated:
+      return { ...row, ...at, ...e.data.changes };
+    case UserLifecycleEvent.UserDeactivated:
+      return { ...row, ...at, status: 'inactive' };
+    case UserLifecycleEvent.UserActivated:
+      return { ...row, ...at, status: 'active' };
+    case UserLifecycleEvent.UserErased:
+      return { ...row, ...at, ...erasedUser(row.id), status: 'erased', email_verified: false, profile_id: null };
+  }
+}

@@ -1,0 +1,63 @@
+import type { Executor } from '@crm/db';
+import { sql } from 'kysely';
+import '../tables.ts';
+import './tables.ts';
+
+export interface UserListFilter {
+  page: number;
+  pageSize: number;
+  /** Matches first name, last name, full name or email, case-insensitively; `%` and `_` are literal. */
+  search?: string | undefined;
+  status?: string | undefined;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** A page of the tenant's users (erased users are not listed), oldest first, and the total. */
+export async function listUsers(db: Executor, tenantId: string, f: UserListFilter) {
+  let q = db.selectFrom('users').where('tenant_id', '=', tenantId).where('status', '<>', 'erased');
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.search) {
+    const pattern = `%${likeEscape(f.search)}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb('email', 'ilike', pattern),
+        eb('first_name', 'ilike', pattern),
+        eb('last_name', 'ilike', pattern),
+        eb(sql<string>`first_name || ' ' || last_name`, 'ilike', pattern),
+      ]),
+    );
+  }
+  const [rows, total] = await Promise.all([
+    q
+      .selectAll()
+      .orderBy('id', 'asc')
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+/** A user the tenant can see: erased users are gone. */
+export async function getLiveUser(db: Executor, tenantId: string, userId: number) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', userId)
+    .where('status', '<>', 'erased')
+    .executeTakeFirst();
+}
+
+/** Whether a user of the tenant already has this email (case-insensitively). */
+export async function emailTaken(db: Executor, tenantId: string, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+    .executeTakeFirst();
+  return Boolean(row);
+}

@@ -1,0 +1,54 @@
+import type { Tx } from '@crm/db';
+import { sql } from 'kysely';
+import { likeEscape } from '../companies/queries.ts';
+import { notFound } from '../shared/errors.ts';
+import type { PersonsTable } from './tables.ts';
+import './tables.ts';
+
+/** A person as document 003 shows it: merged-away persons are not shown. */
+export async function findPerson(tx: Tx, tenantId: string, personId: string): Promise<PersonsTable | undefined> {
+  return tx
+    .selectFrom('persons')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', personId)
+    .where('merged_into', 'is', null)
+    .executeTakeFirst();
+}
+
+export interface PersonFilters {
+  lifecycleStage?: string | undefined;
+  ownerUserId?: number | undefined;
+  organizationId?: string | undefined;
+  createdFrom?: string | undefined;
+  createdTo?: string | undefined;
+  /** Persons whose metadata is an object with this key. */
+  metadataKey?: string | undefined;
+  /** Case-insensitive substring of the name. */
+  name?: string | undefined;
+}
+
+/** A page of persons, oldest first (a stable order for page numbers), and how many match. */
+export async function listPersons(tx: Tx, tenantId: string, f: PersonFilters, page: number, pageSize: number) {
+  let q = tx.selectFrom('persons').where('tenant_id', '=', tenantId).where('merged_into', 'is', null);
+  if (f.lifecycleStage) q = q.where('lifecycle_stage', '=', f.lifecycleStage);
+  if (f.ownerUserId !== undefined) q = q.where('owner_user_id', '=', f.ownerUserId);
+  if (f.organizationId) q = q.where('organization_id', '=', f.organizationId);
+  if (f.createdFrom) q = q.where('created_at', '>=', new Date(f.createdFrom));
+  if (f.createdTo) q = q.where('created_at', '<=', new Date(f.createdTo));
+  if (f.metadataKey !== undefined) q = q.where(sql<boolean>`jsonb_typeof(metadata) = 'object' and metadata ? ${f.metadataKey}`);
+  if (f.name) q = q.where(sql<boolean>`name ilike ${`%${likeEscape(f.name)}%`}`);
+  const [rows, total] = await Promise.all([
+    q
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, count: Number(total.n) };
+}
+
+export const notFoundPerson = (personId: string) => notFound('person', personId);

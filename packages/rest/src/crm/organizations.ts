@@ -1,0 +1,99 @@
+import { contracts } from '@crm/api';
+import { z } from 'zod';
+import { snakeFace, snakeInput } from '../shared/casing.ts';
+import { crmFace } from '../shared/face.ts';
+import { queryNumber } from '../shared/fields.ts';
+import { pageLinks, paginated } from '../shared/paging.ts';
+import { routesOf } from '../shared/route.ts';
+import { CRM_PREFIXES, cappedPageSize, readOnlyKeys } from './persons.ts';
+
+// Document 003's organizations (companies), served at /api/crm/organizations/ and /organizations/.
+
+const c = contracts.companies.organizations;
+const { json } = routesOf(crmFace);
+
+const organization = snakeFace(contracts.companies.Organization);
+const page = paginated(organization.schema);
+const params = z.object({ id: c.get.input.shape.organizationId });
+const fields = snakeInput(c.create.input.shape);
+const patchFields = snakeInput(c.update.input.omit({ organizationId: true }).shape);
+const ignored = readOnlyKeys(['id', 'platform', 'created_at', 'updated_at']);
+const body = z.strictObject({ ...fields.schema.shape, ...ignored });
+const patchBody = z.strictObject({ ...patchFields.schema.shape, ...ignored }).optional();
+
+const f = c.list.input.unwrap().shape;
+const listQuery = z.object({
+  name: f.name,
+  owner: queryNumber(f.owner),
+  page: queryNumber(f.page),
+  page_size: cappedPageSize(f.pageSize),
+});
+
+export const organizationRoutes = CRM_PREFIXES.flatMap((prefix) => [
+  json({
+    method: 'get',
+    path: `${prefix}/organizations/`,
+    contract: c.list,
+    status: 200,
+    query: listQuery,
+    response: page,
+    input: ({ query: q }) => ({ name: q.name, owner: q.owner, page: q.page, pageSize: q.page_size }),
+    output: (r, reply) => ({
+      count: r.count,
+      ...pageLinks(reply.url, r.page, r.pageSize, r.count),
+      results: r.results.map(organization.map),
+    }),
+  }),
+  json({
+    method: 'post',
+    path: `${prefix}/organizations/`,
+    contract: c.create,
+    status: 201,
+    body,
+    response: organization.schema,
+    input: ({ body: b }) => fields.toContract(b),
+    output: organization.map,
+  }),
+  json({
+    method: 'get',
+    path: `${prefix}/organizations/{id}/`,
+    contract: c.get,
+    status: 200,
+    params,
+    response: organization.schema,
+    input: ({ params: p }) => ({ organizationId: p.id }),
+    output: organization.map,
+  }),
+  json({
+    method: 'put',
+    path: `${prefix}/organizations/{id}/`,
+    contract: c.replace,
+    status: 200,
+    params,
+    body,
+    response: organization.schema,
+    input: ({ params: p, body: b }) => ({ ...fields.toContract(b), organizationId: p.id }),
+    output: organization.map,
+  }),
+  json({
+    method: 'patch',
+    path: `${prefix}/organizations/{id}/`,
+    contract: c.update,
+    status: 200,
+    params,
+    body: patchBody,
+    response: organization.schema,
+    input: ({ params: p, body: b }) => ({ ...patchFields.toContract(b ?? {}), organizationId: p.id }),
+    output: organization.map,
+  }),
+  json({
+    method: 'delete',
+    path: `${prefix}/organizations/{id}/`,
+    contract: c.delete,
+    status: 204,
+    params,
+    response: z.undefined(),
+    input: ({ params: p }) => ({ organizationId: p.id }),
+    output: () => undefined,
+  }),
+]);
