@@ -14,9 +14,15 @@ let t: TestApp;
 let acme: TestTenant;
 const PASSWORD = 'Invited-Password-42';
 
+/** Permission profiles 1..n of a tenant (a profile given to a user must exist and be active). */
+async function makeProfiles(app: TestApp, token: string, n: number) {
+  for (let i = 1; i <= n; i++) await app.request('POST', '/api/v1/profiles', { token, body: { name: `Profile ${i}` } });
+}
+
 beforeAll(async () => {
   t = await startTestApp({ clock });
   acme = await t.registerTenant('users');
+  await makeProfiles(t, acme.token, 3);
 });
 afterAll(() => t.close());
 
@@ -376,6 +382,7 @@ describe('the users read model', () => {
     const own = await startTestApp({ isolated: true });
     try {
       const a = await own.registerTenant('users-rebuild');
+      await makeProfiles(own, a.token, 4);
       const made = async (email: string) =>
         (await own.request('POST', '/api/v1/users', { token: a.token, body: { email, firstName: 'R', lastName: 'B', profileId: 4 } })).body
           .data.id as number;

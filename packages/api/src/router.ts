@@ -3,10 +3,12 @@ import type { Context } from './context.ts';
 import type { AnyContract } from './contracts/shared.ts';
 import { apiKeysRouter, authRouter, healthRouter, tenantsRouter } from './routers/identity.ts';
 import { pipelineRouter } from './routers/pipeline/index.ts';
+import { accountsRouter } from './routers/accounts.ts';
 import { organizationsRouter } from './routers/companies.ts';
 import { personsRouter } from './routers/people.ts';
 import { usersRouter } from './routers/users.ts';
 import { emailSettingsRouter } from './routers/email-settings.ts';
+import { orgSettingsRouter, permissionsRouter, profilesRouter } from './routers/access.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 /** The one implementation of every use case; REST faces and the typed client both call it. */
@@ -18,8 +20,11 @@ export const appRouter = router({
   users: usersRouter,
   pipeline: pipelineRouter,
   people: router({ persons: personsRouter }),
-  companies: router({ organizations: organizationsRouter }),
+  companies: router({ organizations: organizationsRouter, accounts: accountsRouter }),
   emailSettings: emailSettingsRouter,
+  profiles: profilesRouter,
+  permissions: permissionsRouter,
+  orgSettings: orgSettingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,6 +7,7 @@ import { personEventSchemas, personsProjection } from './people/index.ts';
 import { companiesProjection, companyEventSchemas } from './companies/index.ts';
 import { profileEventSchemas, userProfilesProjection } from './identity/profile.ts';
 import { emailSettingsEventSchemas, emailSettingsProjection } from './email/index.ts';
+import { accessEventSchemas, orgSettingsProjection, permissionProfilesProjection } from './access/index.ts';
 
 export * from './shared/index.ts';
 export * as identity from './identity/index.ts';
@@ -14,6 +15,7 @@ export * as pipeline from './pipeline/index.ts';
 export * as people from './people/index.ts';
 export * as companies from './companies/index.ts';
 export * as email from './email/index.ts';
+export * as access from './access/index.ts';
 
 /** Every read model kept inside the append's transaction, in the order they run. */
 export const inlineProjections: Projection[] = [
@@ -24,6 +26,8 @@ export const inlineProjections: Projection[] = [
   personsProjection,
   ...dealProjections,
   emailSettingsProjection,
+  permissionProfilesProjection,
+  orgSettingsProjection,
 ];
 
 /**
@@ -38,6 +42,7 @@ export const eventSchemas = {
   ...companyEventSchemas,
   ...dealEventSchemas,
   ...emailSettingsEventSchemas,
+  ...accessEventSchemas,
 } as const;
 
 /** Old event shapes to current ones, per event type and schema version. None yet. */

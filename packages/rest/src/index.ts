@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
+import { accountRoutes as crmAccountRoutes } from './accounts/accounts.ts';
 import { accountRoutes } from './api-v1/account.ts';
+import { accessRoutes } from './api-v1/access.ts';
 import { authRoutes } from './api-v1/auth.ts';
 import { emailSettingsRoutes } from './api-v1/email-settings.ts';
 import { tenantRoutes } from './api-v1/tenants.ts';
@@ -28,7 +30,9 @@ export const restRoutes: readonly DeclaredRoute[] = [
   ...dealRoutes,
   ...personRoutes,
   ...organizationRoutes,
+  ...crmAccountRoutes,
   ...emailSettingsRoutes,
+  ...accessRoutes,
 ];
 
 /** Every documented REST surface, mounted from its declarations. */

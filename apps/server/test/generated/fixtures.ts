@@ -36,6 +36,9 @@ export async function seedWorld(t: TestApp) {
   const org = (await t.request('POST', '/api/crm/organizations/', { token: a.token, body: { name: 'World Org' } })).body.id as string;
   const person = (await t.request('POST', '/api/crm/persons/', { token: a.token, body: { name: 'Wim World', organization: org } })).body
     .id as string;
+  const profile = (
+    await t.request('POST', '/api/v1/profiles', { token: a.token, body: { name: 'World profile', permissions: ['crm.deals.read'] } })
+  ).body.data.id as number;
 
   const now = Math.floor(Date.now() / 1000);
   const claims = { sub: String(a.userId), tid: a.tenantId, role: 'tenant_admin', typ: 'access' as const };
@@ -68,12 +71,16 @@ export async function seedWorld(t: TestApp) {
     id: pathKey,
     slug: a.slug,
     token: 'evt_not-a-token-that-was-ever-mailed',
+    key: 'general.timezone',
+    category: 'general',
   };
   /** Values that differ by route family, by path prefix: `{id}` is an API key under /api/v1/api-keys, a user here. */
   const pathOverrides: Record<string, Record<string, string>> = {
     '/api/v1/users/': { id: String(target.userId) },
+    '/api/v1/profiles/': { id: String(profile) },
     ...Object.fromEntries(['/api/crm/persons/', '/persons/'].map((p) => [p, { id: person }])),
     ...Object.fromEntries(['/api/crm/organizations/', '/organizations/'].map((p) => [p, { id: org }])),
+    '/api/accounts/': { id: `acc_${org.replaceAll('-', '')}` },
   };
   /** What of tenant A must never appear in another tenant's answer. */
   const secrets = [

@@ -2,6 +2,7 @@ import { inSystem } from '@crm/db';
 import { DomainError, identity } from '@crm/domain';
 import type { Services } from '../services.ts';
 import { verifyJwt } from './jwt.ts';
+import { profileGrantOf } from './profile-permissions.ts';
 import { sha256 } from './secrets.ts';
 
 /** Who is calling, resolved the same way for REST, tRPC and WebSocket. */
@@ -41,6 +42,7 @@ export async function resolvePrincipal(services: Services, authorization: string
   }
   const claims = await verifyJwt(token, services.jwtSecret, Math.floor(services.clock.now().getTime() / 1000));
   if (!claims) return { principal: null, error: new DomainError('unauthorized', 'invalid_token', 'access token is invalid or expired') };
+  const profile = await profileGrantOf(services, claims.tid, Number(claims.sub));
   return {
     principal: {
       kind: 'user',
@@ -48,7 +50,7 @@ export async function resolvePrincipal(services: Services, authorization: string
       userId: Number(claims.sub),
       apiKeyId: null,
       role: identity.isRole(claims.role) ? claims.role : 'viewer',
-      permissions: new Set(identity.permissionsOf(claims.role)),
+      permissions: new Set([...identity.permissionsOf(claims.role), ...profile.permissions]),
     },
     error: null,
   };
@@ -69,6 +71,7 @@ async function apiKeyPrincipal(services: Services, key: string): Promise<Princip
       .where('api_keys.revoked_at', 'is', null)
       .executeTakeFirst(),
   );
+  const profile = row && row.status === 'active' ? await profileGrantOf(services, row.tenant_id, row.user_id) : null;
   const principal: Principal | null =
     row && row.status === 'active'
       ? {
@@ -77,7 +80,7 @@ async function apiKeyPrincipal(services: Services, key: string): Promise<Princip
           userId: row.user_id,
           apiKeyId: row.id,
           role: identity.isRole(row.role) ? row.role : 'viewer',
-          permissions: new Set(identity.permissionsOf(row.role)),
+          permissions: new Set([...identity.permissionsOf(row.role), ...(profile?.permissions ?? [])]),
         }
       : null;
   if (apiKeyCache.size > 10_000) apiKeyCache.clear();

@@ -5,6 +5,7 @@ import * as companies from './companies.ts';
 import * as account from './account.ts';
 import * as users from './users.ts';
 import * as emailSettings from './email-settings.ts';
+import * as access from './access.ts';
 
 export * from './shared.ts';
 export { identity, pipeline };
@@ -12,6 +13,7 @@ export { people, companies };
 export { account };
 export { users };
 export { emailSettings };
+export { access };
 
 /** Every contract, for the tests and tools that walk them all. */
 export const allContracts = [
@@ -32,6 +34,7 @@ export const allContracts = [
   ...Object.values(pipeline.board),
   ...Object.values(people.persons),
   ...Object.values(companies.organizations),
+  ...Object.values(companies.accounts),
   ...Object.values(emailSettings.smtp),
   ...Object.values(emailSettings.sender),
   ...Object.values(emailSettings.tracking),
@@ -40,4 +43,7 @@ export const allContracts = [
   ...Object.values(emailSettings.deliverability),
   emailSettings.status,
   ...Object.values(emailSettings.outbox),
+  ...Object.values(access.profiles),
+  access.permissionsMe,
+  ...Object.values(access.orgSettings),
 ];

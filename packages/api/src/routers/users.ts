@@ -1,7 +1,8 @@
 import { inSystem } from '@crm/db';
 import { appUrl as publicUrl } from '../mail/links.ts';
-import { type CommandContext, DomainError, identity } from '@crm/domain';
+import { access, type CommandContext, DomainError, identity } from '@crm/domain';
 import { forgetApiKeys } from '../auth/principal.ts';
+import { forgetProfileGrants } from '../auth/profile-permissions.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { type ManagedUser, users } from '../contracts/users.ts';
 import { enqueueMail } from '../mail/outbox.ts';
@@ -51,6 +52,19 @@ async function mailInvitation(c: CommandContext, userId: number, token: string):
   return new Date(now.getTime() + identity.users.INVITATION_TTL_DAYS * 86_400_000);
 }
 
+/** A profile given to a user must exist and be active, and hold nothing the granting caller lacks. */
+async function checkAssignable(c: CommandContext, ctx: AuthedContext, profileId: number | null | undefined): Promise<void> {
+  if (profileId === null || profileId === undefined) return;
+  const profile = await access.getProfile(c.tx, c.tenantId, profileId);
+  if (!profile) throw new DomainError('not_found', 'profile_not_found', `permission profile ${profileId} not found`);
+  if (!profile.active) throw new DomainError('conflict', 'profile_inactive', `permission profile ${profileId} is deactivated`);
+  const lacking = profile.permissions.filter((p) => !ctx.principal.permissions.has(p));
+  if (lacking.length > 0)
+    throw new DomainError('forbidden', 'profile_exceeds_grantor', 'you cannot assign a profile holding permissions you lack', {
+      permissions: lacking,
+    });
+}
+
 async function reload(c: CommandContext, userId: number): Promise<ManagedUser> {
   const row = await identity.users.getLiveUser(c.tx, c.tenantId, userId);
   if (!row) throw new DomainError('not_found', 'user_not_found', `user ${userId} not found`);
@@ -61,6 +75,7 @@ export const usersRouter = router({
   create: mutation(users.create, async ({ ctx, input }) => {
     try {
       return await runCommand(ctx, async (c) => {
+        await checkAssignable(c, ctx, input.profileId);
         const { userId, token } = await identity.users.inviteUser(c, actorOf(ctx), {
           email: input.email,
           firstName: input.firstName,
@@ -99,10 +114,12 @@ export const usersRouter = router({
   update: mutation(users.update, async ({ ctx, input }) => {
     const { id, ...changes } = input;
     const out = await runCommand(ctx, async (c) => {
+      await checkAssignable(c, ctx, changes.profileId);
       await identity.users.updateUser(c, actorOf(ctx), id, changes);
       return reload(c, id);
     });
-    if (changes.status !== undefined || changes.role !== undefined) forgetApiKeys();
+    if (changes.status !== undefined || changes.role !== undefined || changes.profileId !== undefined) forgetApiKeys();
+    if (changes.profileId !== undefined) forgetProfileGrants();
     return out;
   }),
 

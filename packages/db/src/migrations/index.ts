@@ -10,6 +10,8 @@ import * as m0008 from './0008_self_service.ts';
 import * as m0009 from './0009_user_lifecycle.ts';
 import * as m0011 from './0011_email_settings.ts';
 import * as m0013 from './0013_persons_companies.ts';
+import * as m0014 from './0014_accounts.ts';
+import * as m0015 from './0015_profiles_org_settings.ts';
 
 /** The whole schema history, in order. Code-defined so a build never depends on files on disk. */
 export const migrations: Record<string, Migration> = {
@@ -24,6 +26,8 @@ export const migrations: Record<string, Migration> = {
   '0009_user_lifecycle': m0009,
   '0011_email_settings': m0011,
   '0013_persons_companies': m0013,
+  '0014_accounts': m0014,
+  '0015_profiles_org_settings': m0015,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {

@@ -51,6 +51,15 @@ const values = (c: CompaniesTable): CompanyValues => ({
   address: c.address,
   owner_user_id: c.owner_user_id,
   metadata: c.metadata,
+  website: c.website,
+  industry: c.industry,
+  company_size: c.company_size,
+  annual_revenue: c.annual_revenue,
+  stage: c.stage,
+  phone: c.phone,
+  billing_address: c.billing_address,
+  tags: c.tags as string[],
+  description: c.description,
 });
 
 async function lockCompany(ctx: CommandContext, companyId: string): Promise<CompaniesTable> {

@@ -7,11 +7,36 @@ export interface CompanyValues {
   address: unknown;
   owner_user_id: number | null;
   metadata: unknown;
+  /** Document 002's account fields: optional, so document 003's commands never touch them. */
+  website?: string | null;
+  industry?: string | null;
+  company_size?: string | null;
+  annual_revenue?: number | null;
+  stage?: string;
+  phone?: string | null;
+  billing_address?: unknown;
+  tags?: string[];
+  description?: string | null;
 }
-const FIELDS = ['name', 'address', 'owner_user_id', 'metadata'] as const;
+
+/** Document 002's fields, kept apart so document 003's PUT never resets them. */
+export const ACCOUNT_FIELDS = [
+  'website',
+  'industry',
+  'company_size',
+  'annual_revenue',
+  'stage',
+  'phone',
+  'billing_address',
+  'tags',
+  'description',
+] as const;
+const FIELDS = ['name', 'address', 'owner_user_id', 'metadata', ...ACCOUNT_FIELDS] as const;
 
 export function newCompany(companyId: string, v: Partial<CompanyValues> & { name: string }): CompanyEvent[] {
-  return [companyEvent('CompanyCreated', { company_id: companyId, ...replacementCompany(v) })];
+  const extra: Partial<CompanyValues> = {};
+  for (const f of ACCOUNT_FIELDS) if (v[f] !== undefined) (extra as Record<string, unknown>)[f] = v[f];
+  return [companyEvent('CompanyCreated', { company_id: companyId, ...replacementCompany(v), ...extra })];
 }
 
 /** PUT: what the request leaves out goes back to its default. */

@@ -11,6 +11,16 @@ export const CompanyCreated = z.object({
   address: z.unknown(),
   owner_user_id: z.number().int().nullable(),
   metadata: z.unknown(),
+  // Document 002's account fields: absent from events written before accounts existed.
+  website: z.string().nullable().optional(),
+  industry: z.string().nullable().optional(),
+  company_size: z.string().nullable().optional(),
+  annual_revenue: z.number().nullable().optional(),
+  stage: z.string().optional(),
+  phone: z.string().nullable().optional(),
+  billing_address: z.unknown().optional(),
+  tags: z.array(z.string()).optional(),
+  description: z.string().nullable().optional(),
 });
 /** Only what changed, before and after. */
 export const CompanyUpdated = z.object({

@@ -2,13 +2,15 @@ import { type TableRow, typedRowProjection } from '../shared/events.ts';
 import { CompanyEvent, companyEventSchemas } from './events.ts';
 import './tables.ts';
 
-const FIELDS: readonly string[] = ['name', 'address', 'owner_user_id', 'metadata'];
+import { ACCOUNT_FIELDS } from './decide.ts';
+
+const FIELDS: readonly string[] = ['name', 'address', 'owner_user_id', 'metadata', ...ACCOUNT_FIELDS];
 
 export const companiesProjection = typedRowProjection(companyEventSchemas, {
   name: 'companies.companies',
   table: 'companies',
   key: 'id',
-  columns: ['tenant_id', 'id', 'name', 'address', 'owner_user_id', 'metadata', 'version', 'created_at', 'updated_at'],
+  columns: ['tenant_id', 'id', 'name', 'address', 'owner_user_id', 'metadata', ...ACCOUNT_FIELDS, 'version', 'created_at', 'updated_at'],
   handles: Object.values(CompanyEvent),
   creates: [CompanyEvent.CompanyCreated],
   keysOf: (e) => [e.streamId],
@@ -23,6 +25,15 @@ export const companiesProjection = typedRowProjection(companyEventSchemas, {
         address: d.address ?? null,
         owner_user_id: d.owner_user_id,
         metadata: d.metadata ?? {},
+        website: d.website ?? null,
+        industry: d.industry ?? null,
+        company_size: d.company_size ?? null,
+        annual_revenue: d.annual_revenue ?? null,
+        stage: d.stage ?? 'prospect',
+        phone: d.phone ?? null,
+        billing_address: d.billing_address ?? null,
+        tags: d.tags ?? [],
+        description: d.description ?? null,
         version,
         created_at: e.occurredAt,
         updated_at: e.occurredAt,

@@ -3,6 +3,9 @@ import { sql } from 'kysely';
 import { notFound } from '../shared/errors.ts';
 import type { CompaniesTable } from './tables.ts';
 import './tables.ts';
+import '../people/tables.ts';
+import '../pipeline/deals/tables.ts';
+import '../pipeline/stages/tables.ts';
 
 /** `%` and `_` match themselves in a substring filter. */
 export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -48,3 +51,132 @@ export async function platformNumber(tx: Tx, tenantId: string): Promise<number> 
 }
 
 export const notFoundOrganization = (companyId: string) => notFound('organization', companyId);
+
+// --- document 002's accounts: the same companies, with counts from other records --------------
+
+export interface AccountFilters {
+  stage?: string | undefined;
+  /** Case-insensitive, whole value. */
+  industry?: string | undefined;
+  ownerUserId?: number | undefined;
+  /** Case-insensitive substring of the name or the website. */
+  search?: string | undefined;
+}
+
+/** A page of accounts, oldest first, and how many match. */
+export async function listAccounts(tx: Tx, tenantId: string, f: AccountFilters, page: number, limit: number) {
+  let q = tx.selectFrom('companies').where('tenant_id', '=', tenantId);
+  if (f.stage) q = q.where('stage', '=', f.stage);
+  if (f.industry) q = q.where(sql<boolean>`lower(industry) = lower(${f.industry})`);
+  if (f.ownerUserId !== undefined) q = q.where('owner_user_id', '=', f.ownerUserId);
+  if (f.search) {
+    const like = `%${likeEscape(f.search)}%`;
+    q = q.where(sql<boolean>`(name ilike ${like} or coalesce(website, '') ilike ${like})`);
+  }
+  const [rows, total] = await Promise.all([
+    q
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .offset((page - 1) * limit)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, count: Number(total.n) };
+}
+
+/**
+ * The bare domain of a website, as deals store theirs (`acme.com`): the host, lower-cased,
+ * without a leading `www.`. A website that is no URL is read as a bare host.
+ */
+export function websiteDomain(website: string | null): string | null {
+  if (!website) return null;
+  const raw = website.trim();
+  let host: string;
+  try {
+    host = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`).hostname;
+  } catch {
+    return null;
+  }
+  host = host
+    .toLowerCase()
+    .replace(/^www\./, '')
+    .replace(/\.$/, '');
+  return host === '' ? null : host;
+}
+
+export interface AccountCounts {
+  contactCount: number;
+  openOpportunityCount: number;
+}
+
+/**
+ * For each company: its persons (not merged away), and the open deals (stage neither won nor
+ * lost) whose domain is the company's website domain.
+ */
+export async function accountCounts(tx: Tx, tenantId: string, rows: readonly CompaniesTable[]): Promise<Map<string, AccountCounts>> {
+  const out = new Map<string, AccountCounts>(rows.map((r) => [r.id, { contactCount: 0, openOpportunityCount: 0 }]));
+  if (rows.length === 0) return out;
+  const contacts = await tx
+    .selectFrom('persons')
+    .select(['organization_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('tenant_id', '=', tenantId)
+    .where(
+      'organization_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .where('merged_into', 'is', null)
+    .groupBy('organization_id')
+    .execute();
+  for (const c of contacts) if (c.organization_id) out.get(c.organization_id)!.contactCount = Number(c.n);
+  const domains = [...new Set(rows.map((r) => websiteDomain(r.website)).filter((d): d is string => d !== null))];
+  if (domains.length > 0) {
+    const deals = await tx
+      .selectFrom('crm_deals as d')
+      .innerJoin('crm_stages as s', (j) => j.onRef('s.id', '=', 'd.stage_id').onRef('s.tenant_id', '=', 'd.tenant_id'))
+      .select(['d.domain', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('d.tenant_id', '=', tenantId)
+      .where(sql<boolean>`lower(d.domain) in (${sql.join(domains)})`)
+      .where('s.is_won', '=', false)
+      .where('s.is_lost', '=', false)
+      .groupBy('d.domain')
+      .execute();
+    const byDomain = new Map<string, number>();
+    for (const d of deals) {
+      const key = (d.domain ?? '').toLowerCase();
+      byDomain.set(key, (byDomain.get(key) ?? 0) + Number(d.n));
+    }
+    for (const r of rows) {
+      const dom = websiteDomain(r.website);
+      if (dom) out.get(r.id)!.openOpportunityCount = byDomain.get(dom) ?? 0;
+    }
+  }
+  return out;
+}
+
+/** The persons of a company, oldest first. */
+export async function companyPersons(tx: Tx, tenantId: string, companyId: string) {
+  return tx
+    .selectFrom('persons')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('organization_id', '=', companyId)
+    .where('merged_into', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** The names of users, for `assignedToName`: first and last name, or the email when both are empty. */
+export async function userNames(tx: Tx, tenantId: string, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('users')
+    .select(['id', 'first_name', 'last_name', 'email'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((u) => [u.id, `${u.first_name} ${u.last_name}`.trim() || u.email]));
+}

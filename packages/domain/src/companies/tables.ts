@@ -5,6 +5,16 @@ export interface CompaniesTable {
   address: unknown;
   owner_user_id: number | null;
   metadata: unknown;
+  /** Document 002's account fields (migration 0014); document 003 does not show them. */
+  website: string | null;
+  industry: string | null;
+  company_size: string | null;
+  annual_revenue: number | null;
+  stage: string;
+  phone: string | null;
+  billing_address: unknown;
+  tags: unknown;
+  description: string | null;
   version: string;
   created_at: Date;
   updated_at: Date;

@@ -24,6 +24,10 @@ export const PERMISSIONS = [
   'email_settings.read',
   /** SMTP settings, every change of email settings, the mail outbox: tenant_admin only. */
   'email_settings.manage',
+  /** Create, change, deactivate and reactivate permission profiles: tenant_admin only. */
+  'profiles.manage',
+  /** Change organization settings (/api/v1/org-settings): tenant_admin only; every role reads them (tenant.read). */
+  'org_settings.manage',
   /** Document 003's persons and organizations, by its own permission strings. */
   'Ibl.CRM/Persons/list',
   'Ibl.CRM/Persons/read',

@@ -1,0 +1,35 @@
+import { PERMISSIONS, type Permission } from '../identity/roles.ts';
+
+/** Every permission of roles.ts, with the area it belongs to and what it allows (GET /api/v1/profiles/permissions). */
+export const PERMISSION_INFO: Record<Permission, { area: string; description: string }> = {
+  'profile.self': { area: 'account', description: "One's own session, profile and preferences" },
+  'crm.stages.read': { area: 'pipeline', description: 'Read pipeline stages' },
+  'crm.stages.write': { area: 'pipeline', description: 'Create, change and remove pipeline stages' },
+  'crm.deals.read': { area: 'pipeline', description: 'Read deals, their contacts and activities' },
+  'crm.deals.write': { area: 'pipeline', description: 'Create, change, move and remove deals' },
+  'crm.deals.export': { area: 'pipeline', description: 'Export deals as CSV' },
+  'users.read': { area: 'users', description: 'Read the users and permission profiles of the tenant' },
+  'users.write': { area: 'users', description: 'Invite users and change their name, role or profile' },
+  'users.admin': { area: 'users', description: 'Deactivate, reactivate, re-invite and erase users' },
+  'api_keys.manage': { area: 'api_keys', description: 'Create and revoke API keys' },
+  'tenant.read': { area: 'tenant', description: 'Read the tenant and its organization settings' },
+  'events.read': { area: 'tenant', description: 'Read the event log' },
+  'email_settings.read': { area: 'email', description: 'Read email settings other than SMTP' },
+  'email_settings.manage': { area: 'email', description: 'SMTP settings, every change of email settings, the mail outbox' },
+  'profiles.manage': { area: 'users', description: 'Create, change, deactivate and reactivate permission profiles' },
+  'org_settings.manage': { area: 'tenant', description: 'Change organization settings' },
+  'Ibl.CRM/Persons/list': { area: 'persons', description: 'List persons' },
+  'Ibl.CRM/Persons/read': { area: 'persons', description: 'Read a person' },
+  'Ibl.CRM/Persons/write': { area: 'persons', description: 'Create and change persons' },
+  'Ibl.CRM/Persons/delete': { area: 'persons', description: 'Delete persons' },
+  'Ibl.CRM/Organizations/list': { area: 'organizations', description: 'List organizations' },
+  'Ibl.CRM/Organizations/read': { area: 'organizations', description: 'Read an organization' },
+  'Ibl.CRM/Organizations/write': { area: 'organizations', description: 'Create and change organizations' },
+  'Ibl.CRM/Organizations/delete': { area: 'organizations', description: 'Delete organizations' },
+};
+
+export const permissionCatalogue = () => PERMISSIONS.map((id) => ({ id, ...PERMISSION_INFO[id] }));
+
+export function isPermission(p: string): p is Permission {
+  return (PERMISSIONS as readonly string[]).includes(p);
+}
