@@ -83,7 +83,10 @@ export async function checkAccess(ctx: Context, access: Access): Promise<void> {
   }
 }
 
-/** Checks the contract's access and hands on a context whose principal is known. */
+/**
+ * Checks the contract's access and hands on a context whose principal is known. (Public contracts
+ * pass too; their resolvers are typed with the plain Context, whose principal may be null.)
+ */
 function authorized(access: Access) {
   return publicProcedure.use(async ({ ctx, next }) => {
     try {
@@ -126,36 +129,34 @@ export type MutationOf<C extends PublicContract | AuthedContract> = TRPCMutation
  * through a generic contract and would leave the input `unknown` for every client.
  */
 
+/** The contract's access rule, the contract on the procedure's meta, and its input parser. */
+function prepared(c: PublicContract | AuthedContract) {
+  return authorized(c.access).meta({ contract: c }).input(c.input);
+}
+
+/** tRPC's resolver options to the contract's: the input as the contract's parser made it. */
+function call<C extends PublicContract | AuthedContract, Ctx, R>(
+  resolve: (opts: { ctx: Ctx; input: z.output<C['input']>; signal: AbortSignal | undefined }) => R,
+) {
+  return ({ ctx, input, signal }: { ctx: Ctx; input: unknown; signal?: AbortSignal | undefined }) =>
+    resolve({ ctx, input: parsed<C>(input), signal });
+}
+
 export function query<C extends AuthedContract>(c: C, resolve: Resolver<C, AuthedContext>): QueryOf<C> {
-  const built = authorized(c.access)
-    .meta({ contract: c })
-    .input(c.input)
-    .query(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
-  return built as unknown as QueryOf<C>;
+  return prepared(c).query(call<C, AuthedContext, ReturnType<typeof resolve>>(resolve)) as unknown as QueryOf<C>;
 }
 
 export function mutation<C extends AuthedContract>(c: C, resolve: Resolver<C, AuthedContext>): MutationOf<C> {
-  const built = authorized(c.access)
-    .meta({ contract: c })
-    .input(c.input)
-    .mutation(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
-  return built as unknown as MutationOf<C>;
+  return prepared(c).mutation(call<C, AuthedContext, ReturnType<typeof resolve>>(resolve)) as unknown as MutationOf<C>;
 }
 
+/** Public contracts pass the same access check, which lets every caller through. */
 export function publicQuery<C extends PublicContract>(c: C, resolve: Resolver<C, Context>): QueryOf<C> {
-  const built = publicProcedure
-    .meta({ contract: c })
-    .input(c.input)
-    .query(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
-  return built as unknown as QueryOf<C>;
+  return prepared(c).query(call<C, Context, ReturnType<typeof resolve>>(resolve)) as unknown as QueryOf<C>;
 }
 
 export function publicMutation<C extends PublicContract>(c: C, resolve: Resolver<C, Context>): MutationOf<C> {
-  const built = publicProcedure
-    .meta({ contract: c })
-    .input(c.input)
-    .mutation(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
-  return built as unknown as MutationOf<C>;
+  return prepared(c).mutation(call<C, Context, ReturnType<typeof resolve>>(resolve)) as unknown as MutationOf<C>;
 }
 
 /** A query whose result is streamed: each yielded chunk has the contract's output shape. */
@@ -163,10 +164,7 @@ export function streamQuery<C extends AuthedContract>(
   c: C,
   resolve: (opts: { ctx: AuthedContext; input: z.output<C['input']> }) => AsyncGenerator<z.output<C['output']>, void, unknown>,
 ): TRPCQueryProcedure<Def<C, AsyncIterable<z.output<C['output']>, void, unknown>>> {
-  const built = authorized(c.access)
-    .meta({ contract: c })
-    .input(c.input)
-    .query(({ ctx, input }) => resolve({ ctx, input: parsed<C>(input) }));
+  const built = prepared(c).query(({ ctx, input }) => resolve({ ctx, input: parsed<C>(input) }));
   return built as unknown as TRPCQueryProcedure<Def<C, AsyncIterable<z.output<C['output']>, void, unknown>>>;
 }
 
@@ -179,10 +177,7 @@ export function subscription<C extends AuthedContract>(
     signal: AbortSignal | undefined;
   }) => AsyncGenerator<TrackedEnvelope<z.output<C['output']>>, void, unknown>,
 ): TRPCSubscriptionProcedure<Def<C, AsyncIterable<{ id: string; data: z.output<C['output']> }, void, unknown>>> {
-  const built = authorized(c.access)
-    .meta({ contract: c })
-    .input(c.input)
-    .subscription(({ ctx, input, signal }) => resolve({ ctx, input: parsed<C>(input), signal }));
+  const built = prepared(c).subscription(call<C, AuthedContext, ReturnType<typeof resolve>>(resolve));
   return built as unknown as TRPCSubscriptionProcedure<Def<C, AsyncIterable<{ id: string; data: z.output<C['output']> }, void, unknown>>>;
 }
 

@@ -17,33 +17,10 @@ export const stagesRouter = router({
     return stageDto(row);
   }),
 
-  create: mutation(c.create, async ({ ctx, input }) => {
-    const row = await runCommand(ctx, (cmd) =>
-      pipeline.stages.createStage(cmd, {
-        name: input.name,
-        color: input.color,
-        order: input.order,
-        isWon: input.isWon,
-        isLost: input.isLost,
-      }),
-    );
-    return stageDto(row);
-  }),
+  // The contracts speak the commands' own vocabulary, so the parsed input is the command.
+  create: mutation(c.create, async ({ ctx, input }) => stageDto(await runCommand(ctx, (cmd) => pipeline.stages.createStage(cmd, input)))),
 
-  update: mutation(c.update, async ({ ctx, input }) => {
-    const row = await runCommand(ctx, (cmd) =>
-      pipeline.stages.changeStage(cmd, {
-        stageId: input.stageId,
-        expectedVersion: input.expectedVersion,
-        name: input.name,
-        color: input.color,
-        order: input.order,
-        isWon: input.isWon,
-        isLost: input.isLost,
-      }),
-    );
-    return stageDto(row);
-  }),
+  update: mutation(c.update, async ({ ctx, input }) => stageDto(await runCommand(ctx, (cmd) => pipeline.stages.changeStage(cmd, input)))),
 
   delete: mutation(c.delete, async ({ ctx, input }) => {
     const out = await runCommand(ctx, (cmd) =>
