@@ -1,5 +1,5 @@
 import { createDb, type DbHandle } from '@crm/db';
-import { inlineProjections, upcasters } from '@crm/domain';
+import { eventCodec, inlineProjections, upcasters } from '@crm/domain';
 import { rebuildProjections } from '@crm/eventstore';
 import { machineBusySeconds } from './procs.ts';
 import { seedEvents } from './seed-events.ts';
@@ -64,7 +64,7 @@ export async function measureReplay(url: string, streams: number): Promise<{ fig
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const machineBefore = machineBusySeconds();
-    const report = await rebuildProjections(h.db, inlineProjections, { swap: true, upcasters, batchSize: BATCH });
+    const report = await rebuildProjections(h.db, inlineProjections, { swap: true, upcasters, codec: eventCodec, batchSize: BATCH });
     const rebuildS = (performance.now() - started) / 1000;
     // Where the rebuild's time went: this process (decode, fold, JSON) versus the machine as a whole.
     const cpu = process.cpuUsage(cpuBefore);

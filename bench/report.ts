@@ -9,6 +9,9 @@ export const FIGURE_KEYS = [
   'append_vs_raw',
   'grouped_insert_per_s',
   'append_vs_grouped_insert',
+  'platform_events_batches_per_s',
+  'raw_batch_inserts_per_s',
+  'platform_events_vs_raw_insert',
   'create_deal_rps',
   'create_deal_p50_ms',
   'create_deal_p99_ms',
@@ -42,6 +45,7 @@ interface Target {
 /** The targets. Judged on the figures exactly as measured. */
 export const TARGETS: Target[] = [
   { key: 'append_vs_raw', op: '>=', value: 0.7 },
+  { key: 'platform_events_vs_raw_insert', op: '>=', value: 0.5 },
   { key: 'create_vs_raw_http', op: '>=', value: 0.6 },
   { key: 'move_vs_raw_http', op: '>=', value: 0.5 },
   { key: 'kanban_p99_ms', op: '<=', value: 20 },
@@ -115,6 +119,13 @@ export function toTable(r: Report): string {
     '—',
     '—',
   ]);
+  add(
+    `Platform events, batch of ${n(f.platform_events_batch_size)}, 4 writers`,
+    `${n(f.platform_events_batches_per_s)} batches/s (${n(f.platform_events_rows_per_s)} rows/s)`,
+    `${n(f.raw_batch_inserts_per_s)}/s plain multi-row INSERT`,
+    n(f.platform_events_vs_raw_insert),
+    'platform_events_vs_raw_insert',
+  );
   add(
     'POST /v1/crm/deals, 50 conn',
     `${n(f.create_deal_rps)} rps, p50 ${n(f.create_deal_p50_ms)} / p99 ${n(f.create_deal_p99_ms)} ms`,

@@ -8,8 +8,10 @@ import { appendFigureOnPg, type AppendTiming } from './append.ts';
 import { openBenchDatabases, withClient, type BenchDatabases } from './db.ts';
 import { type HttpTiming, measureHttp, measureRawHttpOnly, probeDeals, RAW_HTTP_TABLE_DDL } from './http.ts';
 import { type KanbanTiming, measureKanban } from './kanban.ts';
+import { measureMerge } from './merge.ts';
 import { describeMachine, idleBusyPct, type Machine } from './machine.ts';
 import { appendFigureOnPglite } from './pglite.ts';
+import { measurePlatformEvents, type PlatformEventsTiming } from './platform-events.ts';
 import { killAllNow, sampleRss, stopAll } from './procs.ts';
 import { measureReplay } from './replay.ts';
 import { type Figures, toJson, toTable } from './report.ts';
@@ -36,6 +38,9 @@ const timing = {
     ? { deals: 1000, stages: 8, connections: 10, warmupS: 1, durationS: 2 }
     : { deals: 10_000, stages: 8, connections: 10, warmupS: 2, durationS: 8 }) satisfies KanbanTiming,
   replayStreams: quick ? 10_000 : 100_000,
+  platformEvents: (quick
+    ? { warmMs: 500, rounds: 2, roundMs: 1000 }
+    : { warmMs: 1000, rounds: 4, roundMs: 2000 }) satisfies PlatformEventsTiming,
 };
 /** The server under test runs with createDb's default pool; the bare baseline gets the same. */
 const SERVER_POOL = 20;
@@ -54,7 +59,7 @@ let dbs: BenchDatabases | undefined;
 /** Runs one phase; a failure is recorded and the run goes on to the next phase. */
 async function phase(name: string, fn: () => Promise<void>): Promise<void> {
   if (cleaning) return; // interrupted: start nothing new while cleaning up
-  if (only && !name.startsWith(only) && !(only === 'kanban' && name === 'http')) return;
+  if (only && !name.startsWith(only) && !((only === 'kanban' || only === 'merge') && name === 'http')) return;
   log(`--- ${name}`);
   try {
     await fn();
@@ -133,6 +138,12 @@ async function httpPhases(mainUrl: string): Promise<void> {
       notes.push(...out.notes);
       if (out.figures.kanban_errors || (out.figures.kanban_deals_seeded ?? 0) < timing.kanban.deals) tainted.add('kanban_p99_ms');
     });
+    await phase('merge', async () => {
+      // A person with 1,000 related records (deal-contact links), merged and undone, ms each.
+      const out = await measureMerge(await newTenant(crm.url, 'merge'), quick ? 200 : 1000);
+      Object.assign(figures, out.figures);
+      notes.push(...out.notes);
+    });
   } finally {
     const peak = rss.finish();
     figures.server_peak_rss_mb = peak.peak_mb;
@@ -154,6 +165,11 @@ try {
     const out = await appendFigureOnPg(mainUrl, timing.append);
     Object.assign(figures, out);
     if (out.append_errors || out.raw_insert_errors) tainted.add('append_vs_raw');
+  });
+  await phase('platform-events', async () => {
+    const out = await measurePlatformEvents(mainUrl, timing.platformEvents);
+    Object.assign(figures, out);
+    if (out.platform_events_errors) tainted.add('platform_events_vs_raw_insert');
   });
   if (withPglite) await phase('append on PGlite', async () => void (pglite = { ...(await appendFigureOnPglite(timing.pglite)) }));
   await phase('http', () => httpPhases(mainUrl));

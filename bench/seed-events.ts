@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DbHandle, inTenant } from '@crm/db';
-import { eventSchemas, inlineProjections, pipeline, upcasters } from '@crm/domain';
+import { eventCodec, eventSchemas, inlineProjections, pipeline, upcasters } from '@crm/domain';
 import { EventStore } from '@crm/eventstore';
 import { withClient } from './db.ts';
 import { log } from './util.ts';
@@ -36,7 +36,7 @@ export async function seedEvents(h: DbHandle, url: string, plan: SeedPlan): Prom
   const started = performance.now();
   const tenantId = randomUUID();
   const stages = [...pipeline.stages.DEFAULT_STAGES, ...EXTRA_STAGES].map((s) => ({ ...s, stage_id: randomUUID() }));
-  const store = new EventStore({ inlineProjections, upcasters, schemas: eventSchemas });
+  const store = new EventStore({ inlineProjections, upcasters, schemas: eventSchemas, codec: eventCodec });
   await inTenant(h.db, tenantId, (tx) =>
     store.append(
       tx,

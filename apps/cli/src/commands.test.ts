@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { asOwner, type DbHandle, inTenant } from '@crm/db';
 import { onPg, openTestDb } from '@crm/db/testing';
-import { eventSchemas, identity, inlineProjections, pipeline, systemClock, upcasters } from '@crm/domain';
+import { eventCodec, eventSchemas, identity, inlineProjections, pipeline, systemClock, upcasters } from '@crm/domain';
 import { EventStore } from '@crm/eventstore';
 import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
@@ -15,7 +15,7 @@ let tenantId: string;
 beforeAll(async () => {
   h = await openTestDb({ isolated: true });
   tenantId = identity.newTenantId();
-  const store = new EventStore({ inlineProjections, upcasters, schemas: eventSchemas });
+  const store = new EventStore({ inlineProjections, upcasters, schemas: eventSchemas, codec: eventCodec });
   await inTenant(h.db, tenantId, async (tx) => {
     const c = { tx, tenantId, store, userId: null, clock: systemClock, metadata: { source: 'cli' as const } };
     await identity.registerTenant(c, {

@@ -30,6 +30,8 @@ describe('loadConfig', () => {
       [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must start with postgres/],
       [{ JWT_SECRET: 'short' }, /^JWT_SECRET must be at least 32/],
       [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
+      [{ MAIL_RETENTION_DAYS: 'forever' }, /^MAIL_RETENTION_DAYS must be a positive number/],
+      [{ MAIL_RETENTION_DAYS: '-1' }, /^MAIL_RETENTION_DAYS must be a positive number/],
     ] as const) {
       expect(() => loadConfig({ DATA_DIR: dataDir(), ...env }), JSON.stringify(env)).toThrow(ConfigError);
       expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(message);

@@ -68,6 +68,11 @@ function mailConfig(env: NodeJS.ProcessEnv): MailDefaults {
   if (!/^(?:[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/.test(from)) {
     throw new ConfigError(`MAIL_FROM must be an address (no-reply@example.com) or "Name <no-reply@example.com>", got "${from}"`);
   }
+  // Read by the mail relay (sent mail older than this is pruned); checked here so a typo stops start-up.
+  const retention = env.MAIL_RETENTION_DAYS?.trim();
+  if (retention && !(Number(retention) > 0 && Number.isFinite(Number(retention)))) {
+    throw new ConfigError(`MAIL_RETENTION_DAYS must be a positive number of days, got "${retention}"`);
+  }
   return { smtp, from };
 }
 

@@ -1,13 +1,13 @@
 import type { Logger, MailDefaults, Services } from '@crm/api';
 import type { DbHandle } from '@crm/db';
-import { eventSchemas, inlineProjections, systemClock, upcasters, type Clock } from '@crm/domain';
+import { eventCodec, eventSchemas, inlineProjections, systemClock, upcasters, type Clock } from '@crm/domain';
 import { EventStore } from '@crm/eventstore';
 
 export function buildServices(handle: DbHandle, opts: { jwtSecret: string; log: Logger; clock?: Clock; mail?: MailDefaults }): Services {
   return {
     db: handle.db,
     dbKind: handle.kind,
-    store: new EventStore({ inlineProjections, upcasters, schemas: eventSchemas }),
+    store: new EventStore({ inlineProjections, upcasters, schemas: eventSchemas, codec: eventCodec }),
     // A clock object per app, so a test that moves time moves only its own app's.
     clock: opts.clock ?? { now: () => systemClock.now() },
     jwtSecret: opts.jwtSecret,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inSystem } from '@crm/db';
-import { inlineProjections, upcasters } from '@crm/domain';
+import { eventCodec, inlineProjections, upcasters } from '@crm/domain';
 import { rebuildProjections } from '@crm/eventstore';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -423,7 +423,7 @@ describe('the profiles read model', () => {
       const token = /evt_[A-Za-z0-9_-]{43}/.exec(rows[0]!.text_body)![0];
       expect((await own.request('GET', `/api/v1/auth/verify-email/${token}`)).status).toBe(200);
 
-      const check = await rebuildProjections(own.handle.db, inlineProjections, { swap: false, upcasters });
+      const check = await rebuildProjections(own.handle.db, inlineProjections, { swap: false, upcasters, codec: eventCodec });
       expect(check.differences.user_profiles).toEqual({ onlyLive: 0, onlyRebuilt: 0 });
       expect(check.differences.users).toEqual({ onlyLive: 0, onlyRebuilt: 0 });
     } finally {

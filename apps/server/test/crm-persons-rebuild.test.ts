@@ -1,4 +1,4 @@
-import { inlineProjections, upcasters } from '@crm/domain';
+import { eventCodec, inlineProjections, upcasters } from '@crm/domain';
 import { rebuildProjections } from '@crm/eventstore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../src/testing.ts';
@@ -27,7 +27,7 @@ describe('persons and companies rebuilt from position 0', () => {
     await t.request('DELETE', `/organizations/${o1.id}/`, { token: a.token });
     await t.request('DELETE', `/persons/${p3.id}/`, { token: a.token });
 
-    const check = await rebuildProjections(t.handle.db, inlineProjections, { swap: false, upcasters });
+    const check = await rebuildProjections(t.handle.db, inlineProjections, { swap: false, upcasters, codec: eventCodec });
     expect(Object.keys(check.differences)).toEqual(expect.arrayContaining(['persons', 'companies']));
     for (const [table, diff] of Object.entries(check.differences)) expect(diff, table).toEqual({ onlyLive: 0, onlyRebuilt: 0 });
   });

@@ -1,4 +1,4 @@
-import { inlineProjections, upcasters } from '@crm/domain';
+import { eventCodec, inlineProjections, upcasters } from '@crm/domain';
 import { rebuildProjections } from '@crm/eventstore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
@@ -55,7 +55,7 @@ describe('projections rebuilt from position 0', () => {
     const a = await busyTenant('rb-a');
     const b = await busyTenant('rb-b');
 
-    const check = await rebuildProjections(t.handle.db, inlineProjections, { swap: false, upcasters });
+    const check = await rebuildProjections(t.handle.db, inlineProjections, { swap: false, upcasters, codec: eventCodec });
     expect(check.events).toBeGreaterThan(80);
     for (const [table, diff] of Object.entries(check.differences)) {
       expect(diff, table).toEqual({ onlyLive: 0, onlyRebuilt: 0 });
@@ -74,7 +74,7 @@ describe('projections rebuilt from position 0', () => {
     );
 
     const before = [await views(a), await views(b)];
-    await rebuildProjections(t.handle.db, inlineProjections, { swap: true, upcasters });
+    await rebuildProjections(t.handle.db, inlineProjections, { swap: true, upcasters, codec: eventCodec });
     const after = [await views(a), await views(b)];
     // Leaderboard windows are relative to now; compare the entries, not the timestamps.
     expect(after).toEqual(before);
@@ -83,7 +83,7 @@ describe('projections rebuilt from position 0', () => {
     const deal = await t.request('POST', '/v1/crm/deals', { token: a.token, body: { name: 'After swap', value_usd: 1 } });
     expect(deal.status).toBe(201);
     expect((await t.request('GET', `/v1/crm/deals/${deal.body.id}`, { token: b.token })).status).toBe(404);
-    const again = await rebuildProjections(t.handle.db, inlineProjections, { swap: false, upcasters });
+    const again = await rebuildProjections(t.handle.db, inlineProjections, { swap: false, upcasters, codec: eventCodec });
     for (const diff of Object.values(again.differences)) expect(diff).toEqual({ onlyLive: 0, onlyRebuilt: 0 });
   });
 });

@@ -158,11 +158,16 @@ describe('pipeline stages (document 000)', () => {
 
   it('lets a viewer read the pipeline but not change it', async () => {
     const a = await t.registerTenant();
+    // The role is the user's as stored now, not what a token claims (credentials take effect at once).
+    const vic = await t.createUser(a, 'viewer', 'Vic');
+    const viewer = vic.token;
+    // A token that claims more than the user holds grants nothing more.
     const now = Math.floor(Date.now() / 1000);
-    const viewer = await signJwt(
-      { sub: String(a.userId), tid: a.tenantId, role: 'viewer', typ: 'access', iat: now, exp: now + 60 },
+    const inflated = await signJwt(
+      { sub: String(vic.userId), tid: a.tenantId, role: 'tenant_admin', typ: 'access', iat: now, exp: now + 60 },
       t.services.jwtSecret,
     );
+    expect((await t.request('POST', '/v1/crm/stages', { token: inflated, body: { name: 'Nope' } })).status).toBe(403);
     expect((await t.request('GET', '/v1/crm/stages', { token: viewer })).status).toBe(200);
     const res = await t.request('POST', '/v1/crm/stages', { token: viewer, body: { name: 'Nope' } });
     expect(res.status).toBe(403);

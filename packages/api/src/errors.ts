@@ -20,6 +20,7 @@ const KIND: Record<ErrorKind, { status: number; trpc: TRPC_ERROR_CODE_KEY }> = {
   not_found: { status: 404, trpc: 'NOT_FOUND' },
   conflict: { status: 409, trpc: 'CONFLICT' },
   precondition_failed: { status: 412, trpc: 'PRECONDITION_FAILED' },
+  unprocessable: { status: 422, trpc: 'UNPROCESSABLE_CONTENT' },
   rate_limited: { status: 429, trpc: 'TOO_MANY_REQUESTS' },
   payload_too_large: { status: 413, trpc: 'PAYLOAD_TOO_LARGE' },
   unsupported_media_type: { status: 415, trpc: 'UNSUPPORTED_MEDIA_TYPE' },

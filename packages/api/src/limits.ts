@@ -11,4 +11,6 @@ export const LIMITS = {
   trpcBatch: 50,
   /** Page sizes of list endpoints. */
   pageSize: { default: 50, max: 200 },
+  /** Duplicates one person merge may fold into its primary (400 beyond): one transaction holds them all. */
+  mergeDuplicates: 100,
 } as const;

@@ -9,6 +9,9 @@ import { personsRouter } from './routers/people.ts';
 import { usersRouter } from './routers/users.ts';
 import { emailSettingsRouter } from './routers/email-settings.ts';
 import { orgSettingsRouter, permissionsRouter, profilesRouter } from './routers/access.ts';
+import { registryRouter } from './routers/registry.ts';
+import { platformEventsRouter } from './routers/platform-events.ts';
+import { privacyRouter } from './routers/privacy.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 /** The one implementation of every use case; REST faces and the typed client both call it. */
@@ -25,6 +28,9 @@ export const appRouter = router({
   profiles: profilesRouter,
   permissions: permissionsRouter,
   orgSettings: orgSettingsRouter,
+  registry: registryRouter,
+  platformEvents: platformEventsRouter,
+  privacy: privacyRouter,
 });
 
 export type AppRouter = typeof appRouter;

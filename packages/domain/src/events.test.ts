@@ -7,6 +7,7 @@ import { PersonEvent, personEventSchemas } from './people/events.ts';
 import { CompanyEvent, companyEventSchemas } from './companies/events.ts';
 import { EmailSettingsEvent, emailSettingsEventSchemas } from './email/events.ts';
 import { AccessEvent, accessEventSchemas } from './access/events.ts';
+import { RegistryEvent, registryEventSchemas } from './registry/events.ts';
 import * as decide from './pipeline/deals/decide.ts';
 import { DealEvent, dealEvent, dealEventSchemas, isDealEvent } from './pipeline/deals/events.ts';
 import { dealContactsProjection } from './pipeline/deals/projections.ts';
@@ -42,11 +43,22 @@ describe('event registries', () => {
       dealEventSchemas,
       emailSettingsEventSchemas,
       accessEventSchemas,
+      registryEventSchemas,
     ];
     const all = modules.flatMap((m) => Object.keys(m));
     expect(new Set(all).size).toBe(all.length);
     expect(Object.keys(eventSchemas).sort()).toEqual(all.sort());
-    const constants = [IdentityEvent, ProfileEvent, StageEvent, PersonEvent, CompanyEvent, DealEvent, EmailSettingsEvent, AccessEvent];
+    const constants = [
+      IdentityEvent,
+      ProfileEvent,
+      StageEvent,
+      PersonEvent,
+      CompanyEvent,
+      DealEvent,
+      EmailSettingsEvent,
+      AccessEvent,
+      RegistryEvent,
+    ];
     constants.forEach((c, i) => {
       expect(Object.values(c).sort()).toEqual(Object.keys(modules[i]!).sort());
     });

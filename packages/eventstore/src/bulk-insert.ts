@@ -14,7 +14,8 @@ export async function columnTypes(tx: Tx, table: string): Promise<Column[]> {
 }
 
 const QUOTE = /["\\]/g;
-const quoted = (s: string) => `"${s.replace(QUOTE, (c) => `\\${c}`)}"`;
+/** Most values hold neither a quote nor a backslash; two native scans are cheaper than a regex replace. */
+const quoted = (s: string) => (s.indexOf('"') < 0 && s.indexOf('\\') < 0 ? `"${s}"` : `"${s.replace(QUOTE, (c) => `\\${c}`)}"`);
 
 /**
  * One column of rows as a PostgreSQL array literal, built directly: node-postgres's generic array

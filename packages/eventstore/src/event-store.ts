@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type Db, type Executor, inTenant, type Tx } from '@crm/db';
 import { sql } from 'kysely';
+import { type EventCodec, openRows } from './codec.ts';
 import { ConcurrencyError } from './errors.ts';
 import type { EventRow } from './events-table.ts';
 import { AppendGroups, type GroupCommitOptions } from './group-commit.ts';
-import { handledBy, type Projection } from './projection.ts';
+import { handledBy, type Projection, runWrites, type TableWrite } from './projection.ts';
 import { type EventSchemas, parseEvents } from './schemas.ts';
 import { toStoredEvent, type Upcasters } from './upcast.ts';
 import type { Checkpoint, EventMetadata, ExpectedVersion, NewEvent, StoredEvent, StreamRef } from './types.ts';
@@ -28,6 +29,12 @@ export interface EventStoreOptions {
    * commit (see group-commit.ts). `false` sends every append on its own.
    */
   groupCommit?: GroupCommitOptions | false;
+  /**
+   * Seals events on the way in and opens them on the way out (readStream, readAll): personal data
+   * under per-subject keys. Appends of events it handles always run in a transaction (keys are
+   * created there). See codec.ts.
+   */
+  codec?: EventCodec;
 }
 
 export interface ReadAllOptions {
@@ -49,6 +56,7 @@ export class EventStore {
   readonly projections: Projection[];
   readonly upcasters: Upcasters;
   readonly schemas: EventSchemas | undefined;
+  readonly codec: EventCodec | undefined;
   private readonly listeners = new Set<AppendListener>();
   private readonly groupCommit: GroupCommitOptions | false;
   private readonly groups = new WeakMap<Db, AppendGroups>();
@@ -58,6 +66,7 @@ export class EventStore {
     this.projections = options.inlineProjections ?? [];
     this.upcasters = options.upcasters ?? {};
     this.schemas = options.schemas;
+    this.codec = options.codec;
   }
 
   async append(
@@ -69,11 +78,21 @@ export class EventStore {
     metadata: EventMetadata,
   ): Promise<StoredEvent[]> {
     events = parseEvents(this.schemas, events);
-    const stored = await this.write(tx, 'es_append', tenantId, stream, expected, events, metadata);
+    const stored = await this.writeSealed(tx, tenantId, stream, expected, events, metadata);
+    // Projections that can say their writes up front write together, in one statement; one
+    // without prepare() runs after the writes before it, so each still sees what came earlier.
+    let writes: TableWrite[] = [];
     for (const projection of this.projections) {
       const mine = handledBy(projection, stored);
-      if (mine.length > 0) await projection.apply(tx, mine);
+      if (mine.length === 0) continue;
+      if (projection.prepare) writes.push(...(await projection.prepare(tx, mine)));
+      else {
+        await runWrites(tx, writes);
+        writes = [];
+        await projection.apply(tx, mine);
+      }
     }
+    await runWrites(tx, writes);
     return stored;
   }
 
@@ -92,7 +111,10 @@ export class EventStore {
     // Parsed before anything else; the inline-projection path below parses again in append()
     // (a no-op on parsed data, and cheap next to the transaction it opens).
     events = parseEvents(this.schemas, events);
-    if (this.projections.some((p) => events.some((e) => p.handles.includes(e.type)))) {
+    if (
+      this.projections.some((p) => events.some((e) => p.handles.includes(e.type))) ||
+      (this.codec && events.some((e) => this.codec!.handles.has(e.type)))
+    ) {
       return inTenant(db, tenantId, (tx) => this.append(tx, tenantId, stream, expected, events, metadata));
     }
     const stored = await this.groupFor(db).submit({ tenantId, stream, expected, events, metadata });
@@ -106,6 +128,25 @@ export class EventStore {
     let groups = this.groups.get(db);
     if (!groups) this.groups.set(db, (groups = new AppendGroups(db, single, this.groupCommit)));
     return groups;
+  }
+
+  /**
+   * write() of the events' stored form when the codec seals any of them; the events returned (to
+   * inline projections and the caller) carry the data as given, which is what a read opens back.
+   */
+  private async writeSealed(
+    tx: Tx,
+    tenantId: string,
+    stream: StreamRef,
+    expected: ExpectedVersion,
+    events: NewEvent[],
+    metadata: EventMetadata,
+  ): Promise<StoredEvent[]> {
+    const codec = this.codec;
+    if (!codec || !events.some((e) => codec.handles.has(e.type)))
+      return this.write(tx, 'es_append', tenantId, stream, expected, events, metadata);
+    const stored = await this.write(tx, 'es_append', tenantId, stream, expected, await codec.seal(tx, tenantId, stream, events), metadata);
+    return stored.map((e, i) => ({ ...e, data: JSON.parse(JSON.stringify(events[i]!.data ?? {})) }));
   }
 
   private async write(
@@ -154,7 +195,7 @@ export class EventStore {
       where tenant_id = ${tenantId} and stream_type = ${stream.type} and stream_id = ${stream.id}
         and stream_version >= ${fromVersion}
       order by stream_version`.execute(tx);
-    return rows.map((r) => toStoredEvent(r, this.upcasters));
+    return (await openRows(this.codec, tx, rows)).map((r) => toStoredEvent(r, this.upcasters));
   }
 
   /**
@@ -173,7 +214,7 @@ export class EventStore {
       limit ${limit}`.execute(tx);
     const last = rows.at(-1);
     return {
-      events: rows.map((r) => toStoredEvent(r, this.upcasters)),
+      events: (await openRows(this.codec, tx, rows)).map((r) => toStoredEvent(r, this.upcasters)),
       checkpoint: last ? { transactionId: last.transaction_id, position: last.global_position } : after,
     };
   }

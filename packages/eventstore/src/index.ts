@@ -1,5 +1,6 @@
 export * from './types.ts';
 export { ConcurrencyError } from './errors.ts';
+export { type EventCodec, openRows } from './codec.ts';
 export {
   type EventSchema,
   type EventSchemaIssue,
@@ -9,7 +10,7 @@ export {
   type StandardSchemaV1,
 } from './schemas.ts';
 export { EventStore, type EventStoreOptions, type ReadAllOptions } from './event-store.ts';
-export { type BulkSession, type Projection, type Write, handledBy } from './projection.ts';
+export { type BulkSession, type Projection, type Write, handledBy, runWrites, type TableWrite } from './projection.ts';
 export { type Column, columnTypes, insertRows, prepareInsert } from './bulk-insert.ts';
 export { rowProjection, type RowProjectionSpec } from './row-projection.ts';
 export { rebuildProjections, type RebuildOptions, type RebuildReport } from './rebuild.ts';

@@ -1,9 +1,10 @@
 import { asOwner, type Db, inSystem, type Tx } from '@crm/db';
 import { sql } from 'kysely';
-import type { EventRow } from './events-table.ts';
 import { type Column, columnTypes } from './bulk-insert.ts';
 import { type BulkSession, handledBy, type Projection, type Write } from './projection.ts';
+import { readEvents } from './read-events.ts';
 import { toStoredEvent, type Upcasters } from './upcast.ts';
+import { type EventCodec, openRows } from './codec.ts';
 
 /**
  * Every append holds ROW EXCLUSIVE on es_events until it commits; SHARE conflicts with it, so
@@ -14,6 +15,8 @@ const SHADOW = 'crm_rebuild';
 
 export interface RebuildOptions {
   upcasters?: Upcasters;
+  /** Opens sealed events (the store's codec); without it a projection would see the sealed form. */
+  codec?: EventCodec;
   batchSize?: number;
   /** Swap the rebuilt tables in (blue/green). Without it, the shadow is compared and dropped. */
   swap: boolean;
@@ -86,13 +89,10 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
   let position = '0';
   let count = 0;
   const readBatch = async (tx: Tx, upTo: string | null) => {
-    const { rows } = await sql<EventRow>`select * from es_events
-      where global_position > ${position}::bigint ${upTo ? sql`and global_position <= ${upTo}::bigint` : sql``}
-        and event_type = any(${handles}::text[])
-      order by global_position limit ${batchSize}`.execute(tx);
+    const rows = await readEvents(tx, position, upTo, handles, batchSize);
     if (rows.length > 0) position = rows.at(-1)!.global_position;
     count += rows.length;
-    return rows.map((r) => toStoredEvent(r, options.upcasters));
+    return (await openRows(options.codec, tx, rows)).map((r) => toStoredEvent(r, options.upcasters));
   };
   const inShadow = async <T>(fn: (tx: Tx) => Promise<T>) =>
     asOwner(db, async (tx) => {
@@ -101,18 +101,23 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
     });
 
   // Three things overlap: reading the next batch (its own connection), folding this one (here, in
-  // memory) and writing the previous one's rows (one write in flight at a time, in order). Each
-  // write is its own transaction: the shadow tables are private, and a long transaction would hold
-  // back every checkpointed reader in the cluster for the whole rebuild.
-  let writing: Promise<void> = Promise.resolve();
-  /** Waits for the write in flight (rethrowing its failure), then starts this one without waiting. */
-  const write = async (jobs: Write[]) => {
-    await writing;
-    if (jobs.length === 0) return;
-    writing = inShadow(async (tx) => {
-      for (const job of jobs) await job(tx);
-    });
-    writing.catch(() => {}); // handled where it is next awaited; not an unhandled rejection meanwhile
+  // memory) and writing the previous one's rows. Each projection's writes go in order, one at a
+  // time, but the projections write side by side on their own connections (their tables are
+  // disjoint), so PostgreSQL ingests on other cores while this process folds. Each write is its own
+  // transaction: the shadow tables are private, and a long transaction would hold back every
+  // checkpointed reader in the cluster for the whole rebuild.
+  const writing = new Map<Projection, Promise<void>>();
+  /** Waits for every projection's write in flight (rethrowing a failure), then starts these without waiting. */
+  const write = async (jobs: Array<[Projection, Write[]]>) => {
+    await Promise.all(writing.values());
+    for (const [p, list] of jobs) {
+      if (list.length === 0) continue;
+      const done = inShadow(async (tx) => {
+        for (const job of list) await job(tx);
+      });
+      done.catch(() => {}); // handled where it is next awaited; not an unhandled rejection meanwhile
+      writing.set(p, done);
+    }
   };
   const read = () => inSystem(db, (tx) => readBatch(tx, horizon));
   let next = read();
@@ -120,25 +125,29 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
     const events = await next;
     const full = events.length === batchSize;
     if (full) next = read();
-    const jobs: Write[] = [];
+    const jobs: Array<[Projection, Write[]]> = [];
     for (const p of projections) {
       const mine = handledBy(p, events);
       if (mine.length === 0) continue;
       const session = sessions.get(p);
       if (session) {
         const job = session.add(mine);
-        if (job) jobs.push(job);
-      } else jobs.push((tx) => p.apply(tx, mine));
+        if (job) jobs.push([p, [job]]);
+      } else jobs.push([p, [(tx) => p.apply(tx, mine)]]);
     }
     await write(jobs);
     if (!full) break;
   }
-  // A session's finish() encodes its next chunk while the previous one is being written.
-  for (const session of sessions.values()) for (const job of session.finish()) await write([job]);
-  await writing;
-  await asOwner(db, async (tx) => {
-    for (const p of sessions.keys()) for (const t of p.tables) await copyIndexes(tx, t);
-  });
+  await Promise.all(writing.values());
+  // Each session writes what it holds in its own chain of transactions, beside the others; a
+  // session's finish() encodes its next chunk while its previous one is being written. Then each
+  // table gets its keys and indexes, the tables side by side (an index build is one backend's work).
+  await Promise.all(
+    [...sessions.values()].map(async (session) => {
+      for (const job of session.finish()) await inShadow(job);
+    }),
+  );
+  await Promise.all([...sessions.keys()].flatMap((p) => p.tables.map((t) => asOwner(db, (tx) => copyIndexes(tx, t)))));
 
   const differences: RebuildReport['differences'] = {};
   await inShadow(async (tx) => {

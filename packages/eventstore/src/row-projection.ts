@@ -1,7 +1,7 @@
 import type { Tx } from '@crm/db';
 import { sql } from 'kysely';
 import { type Column, prepareInsert } from './bulk-insert.ts';
-import type { BulkSession, Projection } from './projection.ts';
+import { type BulkSession, type Projection, runWrites, type TableWrite } from './projection.ts';
 import type { StoredEvent } from './types.ts';
 
 type Row = Record<string, unknown>;
@@ -38,41 +38,50 @@ export function rowProjection<R extends Row>(spec: RowProjectionSpec<R>): Projec
     .filter((c) => c !== spec.key)
     .map((c) => `"${c}" = excluded."${c}"`)
     .join(', ');
+  const prepare = async (tx: Tx, events: StoredEvent[]): Promise<TableWrite[]> => {
+    const firstTouch = new Map<string, string>();
+    for (const e of events) for (const k of spec.keysOf(e)) if (!firstTouch.has(k)) firstTouch.set(k, e.type);
+    const keys = [...firstTouch].filter(([, type]) => !spec.creates?.includes(type)).map(([k]) => k);
+    const state = new Map<string, R | null>();
+    if (keys.length > 0) {
+      const { rows } = await sql<R>`select * from ${sql.table(spec.table)} where ${sql.ref(spec.key)} = any(${keys})`.execute(tx);
+      for (const row of rows) state.set(String(row[spec.key]), row);
+    }
+    const deletes: Array<{ column: string; value: string }> = [];
+    for (const event of events) {
+      for (const key of spec.keysOf(event)) state.set(key, spec.evolve(state.get(key) ?? null, event, key));
+      const d = spec.deleteWhere?.(event);
+      if (d) deletes.push(d);
+    }
+    const upserts: R[] = [];
+    const removed: string[] = [];
+    for (const [key, row] of state) row ? upserts.push(row) : removed.push(key);
+    const writes: TableWrite[] = [];
+    const table = spec.table;
+    if (upserts.length > 0) {
+      const json = JSON.stringify(upserts.map((r) => pick(r, spec.columns)));
+      writes.push({
+        table,
+        statement: sql`insert into ${sql.table(table)} (${sql.raw(cols)})
+        select ${sql.raw(cols)} from jsonb_populate_recordset(null::${sql.table(table)}, ${json}::jsonb)
+        on conflict (${sql.ref(spec.key)}) do update set ${sql.raw(updates)}`,
+      });
+    }
+    if (removed.length > 0) {
+      writes.push({ table, statement: sql`delete from ${sql.table(table)} where ${sql.ref(spec.key)} = any(${removed})` });
+    }
+    for (const d of deletes)
+      writes.push({ table, statement: sql`delete from ${sql.table(table)} where ${sql.ref(d.column)} = ${d.value}` });
+    return writes;
+  };
   return {
     name: spec.name,
     tables: [spec.table],
     handles: spec.handles,
     async apply(tx: Tx, events: StoredEvent[]) {
-      const firstTouch = new Map<string, string>();
-      for (const e of events) for (const k of spec.keysOf(e)) if (!firstTouch.has(k)) firstTouch.set(k, e.type);
-      const keys = [...firstTouch].filter(([, type]) => !spec.creates?.includes(type)).map(([k]) => k);
-      const state = new Map<string, R | null>();
-      if (keys.length > 0) {
-        const { rows } = await sql<R>`select * from ${sql.table(spec.table)} where ${sql.ref(spec.key)} = any(${keys})`.execute(tx);
-        for (const row of rows) state.set(String(row[spec.key]), row);
-      }
-      const deletes: Array<{ column: string; value: string }> = [];
-      for (const event of events) {
-        for (const key of spec.keysOf(event)) state.set(key, spec.evolve(state.get(key) ?? null, event, key));
-        const d = spec.deleteWhere?.(event);
-        if (d) deletes.push(d);
-      }
-      const upserts: R[] = [];
-      const removed: string[] = [];
-      for (const [key, row] of state) row ? upserts.push(row) : removed.push(key);
-      if (upserts.length > 0) {
-        const json = JSON.stringify(upserts.map((r) => pick(r, spec.columns)));
-        await sql`insert into ${sql.table(spec.table)} (${sql.raw(cols)})
-          select ${sql.raw(cols)} from jsonb_populate_recordset(null::${sql.table(spec.table)}, ${json}::jsonb)
-          on conflict (${sql.ref(spec.key)}) do update set ${sql.raw(updates)}`.execute(tx);
-      }
-      if (removed.length > 0) {
-        await sql`delete from ${sql.table(spec.table)} where ${sql.ref(spec.key)} = any(${removed})`.execute(tx);
-      }
-      for (const d of deletes) {
-        await sql`delete from ${sql.table(spec.table)} where ${sql.ref(d.column)} = ${d.value}`.execute(tx);
-      }
+      await runWrites(tx, await prepare(tx, events));
     },
+    prepare,
     bulk: (columns) => bulkSession(spec, columns(spec.table)),
   };
 }

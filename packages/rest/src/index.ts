@@ -2,11 +2,15 @@ import { Hono } from 'hono';
 import { accountRoutes as crmAccountRoutes } from './accounts/accounts.ts';
 import { accountRoutes } from './api-v1/account.ts';
 import { accessRoutes } from './api-v1/access.ts';
+import { entityRegistryRoutes } from './api-v1/entity-registry.ts';
+import { platformEventRoutes } from './api-v1/platform-events.ts';
 import { authRoutes } from './api-v1/auth.ts';
 import { emailSettingsRoutes } from './api-v1/email-settings.ts';
+import { privacyRoutes } from './api-v1/privacy.ts';
 import { tenantRoutes } from './api-v1/tenants.ts';
 import { userRoutes } from './api-v1/users.ts';
 import { organizationRoutes } from './crm/organizations.ts';
+import { personActionRoutes } from './crm/person-actions.ts';
 import { personRoutes } from './crm/persons.ts';
 import type { RestEnv } from './shared/env.ts';
 import { mount } from './shared/mount.ts';
@@ -29,10 +33,14 @@ export const restRoutes: readonly DeclaredRoute[] = [
   ...stageRoutes,
   ...dealRoutes,
   ...personRoutes,
+  ...personActionRoutes,
   ...organizationRoutes,
   ...crmAccountRoutes,
   ...emailSettingsRoutes,
   ...accessRoutes,
+  ...entityRegistryRoutes,
+  ...platformEventRoutes,
+  ...privacyRoutes,
 ];
 
 /** Every documented REST surface, mounted from its declarations. */

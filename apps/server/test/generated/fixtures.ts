@@ -1,7 +1,9 @@
 import { signJwt } from '@crm/api';
 import { identity } from '@crm/domain';
 import type { DeclaredRoute } from '@crm/rest';
-import { afterAll, beforeAll } from 'vitest';
+import { inSystem } from '@crm/db';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startTestApp, type TestApp } from '../../src/testing.ts';
 
 /**
@@ -36,6 +38,38 @@ export async function seedWorld(t: TestApp) {
   const org = (await t.request('POST', '/api/crm/organizations/', { token: a.token, body: { name: 'World Org' } })).body.id as string;
   const person = (await t.request('POST', '/api/crm/persons/', { token: a.token, body: { name: 'Wim World', organization: org } })).body
     .id as string;
+  // The person /api/v1/privacy/persons/{id} points at: the matrix erases it, so no other route uses it.
+  const erasable = (await t.request('POST', '/api/crm/persons/', { token: a.token, body: { name: 'Ezra Erasable' } })).body.id as string;
+  // A canonical entity of the registry (document 001) with two links: {linkId} is the second, so
+  // removing it (the matrix does) leaves the reverse lookup of the first working.
+  const canonical = (
+    await t.request('POST', '/api/v1/entity-registry/register', {
+      token: a.token,
+      body: {
+        name: 'Rhea Registry',
+        email: 'rhea@world.example',
+        entityClass: 'person',
+        app: 'sales',
+        entityType: 'lead',
+        entityId: 'world-42',
+      },
+    })
+  ).body.data.id as string;
+  const link = (
+    await t.request('POST', '/api/v1/entity-registry/link', {
+      token: a.token,
+      body: { canonicalId: canonical, app: 'support', entityType: 'ticket', entityId: 'world-7' },
+    })
+  ).body.data.id as string;
+  // A merge of two persons: {merge_id} of the undo path (the matrix undoes it once, then 409).
+  const survivor = (await t.request('POST', '/api/crm/persons/', { token: a.token, body: { name: 'Mona Merged' } })).body.id as string;
+  const twin = (await t.request('POST', '/api/crm/persons/', { token: a.token, body: { name: 'Mona Twin' } })).body.id as string;
+  const merged = await t.request('POST', '/api/crm/persons/merge/', {
+    token: a.token,
+    body: { primary_id: survivor, duplicate_ids: [twin] },
+  });
+  if (merged.status !== 200) throw new Error(`seed merge: ${merged.status} ${merged.text}`);
+  const mergeId = merged.body.merge_id as string;
   const profile = (
     await t.request('POST', '/api/v1/profiles', { token: a.token, body: { name: 'World profile', permissions: ['crm.deals.read'] } })
   ).body.data.id as number;
@@ -54,13 +88,25 @@ export async function seedWorld(t: TestApp) {
       token: await signJwt({ ...claims, iat: now - 7200, exp: now - 3600 }, t.services.jwtSecret),
       kind: 'anonymous',
     },
-    { name: 'viewer', token: viewer.token, kind: 'member', role: 'viewer' },
-    { name: 'user', token: user.token, kind: 'member', role: 'user' },
-    { name: 'manager', token: manager.token, kind: 'member', role: 'manager' },
-    { name: 'tenant_admin', token: a.token, kind: 'member', role: 'tenant_admin' },
+    { name: 'viewer', token: viewer.token, kind: 'member', role: 'viewer', session: { tenantId: a.tenantId, userId: viewer.userId } },
+    { name: 'user', token: user.token, kind: 'member', role: 'user', session: { tenantId: a.tenantId, userId: user.userId } },
+    { name: 'manager', token: manager.token, kind: 'member', role: 'manager', session: { tenantId: a.tenantId, userId: manager.userId } },
+    { name: 'tenant_admin', token: a.token, kind: 'member', role: 'tenant_admin', session: { tenantId: a.tenantId, userId: a.userId } },
     { name: 'API key (user)', token: userKey, kind: 'member', role: 'user' },
-    { name: 'tenant_admin on free plan', token: free.token, kind: 'free', role: 'tenant_admin' },
-    { name: 'tenant_admin of another tenant', token: other.token, kind: 'other', role: 'tenant_admin' },
+    {
+      name: 'tenant_admin on free plan',
+      token: free.token,
+      kind: 'free',
+      role: 'tenant_admin',
+      session: { tenantId: free.tenantId, userId: free.userId },
+    },
+    {
+      name: 'tenant_admin of another tenant',
+      token: other.token,
+      kind: 'other',
+      role: 'tenant_admin',
+      session: { tenantId: other.tenantId, userId: other.userId },
+    },
   ];
 
   /** Path values by parameter name: every one points at tenant A's records. */
@@ -73,6 +119,12 @@ export async function seedWorld(t: TestApp) {
     token: 'evt_not-a-token-that-was-ever-mailed',
     key: 'general.timezone',
     category: 'general',
+    canonicalId: canonical,
+    app: 'sales',
+    entityType: 'lead',
+    entityId: 'world-42',
+    linkId: link,
+    merge_id: mergeId,
   };
   /** Values that differ by route family, by path prefix: `{id}` is an API key under /api/v1/api-keys, a user here. */
   const pathOverrides: Record<string, Record<string, string>> = {
@@ -81,6 +133,7 @@ export async function seedWorld(t: TestApp) {
     ...Object.fromEntries(['/api/crm/persons/', '/persons/'].map((p) => [p, { id: person }])),
     ...Object.fromEntries(['/api/crm/organizations/', '/organizations/'].map((p) => [p, { id: org }])),
     '/api/accounts/': { id: `acc_${org.replaceAll('-', '')}` },
+    '/api/v1/privacy/persons/': { id: erasable },
   };
   /** What of tenant A must never appear in another tenant's answer. */
   const secrets = [
@@ -94,6 +147,13 @@ export async function seedWorld(t: TestApp) {
     target.email,
     'World Org',
     'Wim World',
+    'Rhea Registry',
+    'rhea@world.example',
+    'world-42',
+    'Ezra Erasable',
+    'Mona Merged',
+    'Mona Twin',
+    mergeId,
   ];
   return { a, other, free, principals, pathValues, pathOverrides, secrets, deal, stages };
 }
@@ -103,7 +163,37 @@ export interface Principal {
   token: string | undefined;
   kind: 'anonymous' | 'member' | 'free' | 'other';
   role?: identity.Role;
+  /** Whose access token it is (renewSessions logs them in again after a route ended their sessions). */
+  session?: { tenantId: string; userId: number };
 }
+
+/**
+ * Routes under test may end their caller's sessions (logout-all, a password change move the
+ * user's session epoch on, and every access token issued before is refused). Before each test, a
+ * principal whose session ended gets a token of the current epoch, as a person would log in again.
+ */
+export async function renewSessions(t: TestApp, world: World): Promise<void> {
+  const sessions = world.principals.filter((p) => p.session);
+  const { rows } = await inSystem(t.handle.db, (tx) =>
+    sql<{ id: number; session_epoch: number }>`select id, session_epoch from users
+      where id = any(${sessions.map((p) => p.session!.userId)}::int[])`.execute(tx),
+  );
+  const epochs = new Map(rows.map((r) => [r.id, Number(r.session_epoch)]));
+  for (const p of sessions) {
+    const { tenantId, userId } = p.session!;
+    const ep = epochs.get(userId) ?? 0;
+    if ((renewedAt.get(userId) ?? 0) === ep) continue;
+    const now = Math.floor(Date.now() / 1000);
+    const token = await signJwt(
+      { sub: String(userId), tid: tenantId, role: p.role ?? 'viewer', typ: 'access', iat: now, exp: now + 3600, ep },
+      t.services.jwtSecret,
+    );
+    renewedAt.set(userId, ep);
+    p.token = token;
+    for (const tenant of [world.a, world.free, world.other]) if (tenant.userId === userId) tenant.token = token;
+  }
+}
+const renewedAt = new Map<number, number>();
 
 /** A route's path with every parameter filled; an unknown parameter name is a missing fixture. */
 export function fillPath(route: DeclaredRoute, values: Record<string, string>): string {
@@ -145,6 +235,7 @@ export function useWorld(): { t: TestApp; world: World } {
     ctx.t = await startTestApp();
     ctx.world = await seedWorld(ctx.t);
   }, 120_000);
+  beforeEach(() => renewSessions(ctx.t, ctx.world));
   afterAll(() => ctx.t.close());
   return ctx;
 }

@@ -11,13 +11,28 @@ const b64 = (x: unknown) => Buffer.from(typeof x === 'string' ? x : JSON.stringi
 describe('access tokens (jose, HS256)', () => {
   it('round-trips the access claims', async () => {
     const token = await signJwt(claims, SECRET);
-    expect(await verifyJwt(token, SECRET, NOW + 1)).toEqual(claims);
+    // A token without a session epoch (issued before epochs existed) reads as epoch 0.
+    expect(await verifyJwt(token, SECRET, NOW + 1)).toEqual({ ...claims, ep: 0 });
     const [header, payload] = token
       .split('.')
       .slice(0, 2)
       .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(payload).toMatchObject({ ...claims, iss: JWT_ISSUER, aud: JWT_AUDIENCE });
+  });
+
+  it('carries the session epoch, and refuses one that is not an integer', async () => {
+    expect(await verifyJwt(await signJwt({ ...claims, ep: 7 }, SECRET), SECRET, NOW)).toEqual({ ...claims, ep: 7 });
+    const key = new TextEncoder().encode(SECRET);
+    const odd = await new SignJWT({ tid: claims.tid, role: 'admin', typ: 'access', ep: '7' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject('42')
+      .setIssuer(JWT_ISSUER)
+      .setAudience(JWT_AUDIENCE)
+      .setIssuedAt(NOW)
+      .setExpirationTime(NOW + 900)
+      .sign(key);
+    expect(await verifyJwt(odd, SECRET, NOW)).toBeNull();
   });
 
   it('refuses junk appended to the token', async () => {

@@ -12,6 +12,11 @@ export interface AccessClaims {
   typ: 'access';
   iat: number;
   exp: number;
+  /**
+   * The user's session epoch when the token was issued: a password change, logout-all or
+   * deactivation moves the epoch on and ends the token. Absent in older tokens: read as 0.
+   */
+  ep?: number;
 }
 
 export const JWT_ISSUER = 'crm-platform';
@@ -33,8 +38,8 @@ function keyOf(secret: string): Uint8Array {
 }
 
 export async function signJwt(claims: AccessClaims, secret: string): Promise<string> {
-  const { sub, tid, role, typ, iat, exp } = claims;
-  return new SignJWT({ tid, role, typ })
+  const { sub, tid, role, typ, iat, exp, ep } = claims;
+  return new SignJWT({ tid, role, typ, ...(ep !== undefined ? { ep } : {}) })
     .setProtectedHeader({ alg: ALG, typ: 'JWT' })
     .setSubject(sub)
     .setIssuer(JWT_ISSUER)
@@ -49,7 +54,11 @@ export async function signJwt(claims: AccessClaims, secret: string): Promise<str
  * secret and not expired at `nowS`; otherwise null. Anything else (junk appended to any part,
  * another algorithm, `alg: none`, another issuer or audience, a refresh or other token type) is refused.
  */
-export async function verifyJwt(token: string, secret: string, nowS = Math.floor(Date.now() / 1000)): Promise<AccessClaims | null> {
+export async function verifyJwt(
+  token: string,
+  secret: string,
+  nowS = Math.floor(Date.now() / 1000),
+): Promise<(AccessClaims & { ep: number }) | null> {
   // Strict shape first: base64url decoders forgive padding and stray characters, a token must not.
   if (!COMPACT.test(token)) return null;
   const signature = token.slice(token.lastIndexOf('.') + 1);
@@ -64,10 +73,11 @@ export async function verifyJwt(token: string, secret: string, nowS = Math.floor
       currentDate: new Date(nowS * 1000),
       requiredClaims: ['sub', 'iat', 'exp'],
     });
-    const { sub, tid, role, typ, iat, exp } = payload as Record<string, unknown>;
+    const { sub, tid, role, typ, iat, exp, ep } = payload as Record<string, unknown>;
     if (typ !== 'access' || typeof sub !== 'string' || typeof tid !== 'string' || typeof role !== 'string') return null;
     if (typeof iat !== 'number' || typeof exp !== 'number' || exp <= nowS) return null;
-    return { sub, tid, role, typ, iat, exp };
+    if (ep !== undefined && !Number.isSafeInteger(ep)) return null;
+    return { sub, tid, role, typ, iat, exp, ep: (ep as number | undefined) ?? 0 };
   } catch {
     return null;
   }

@@ -3,6 +3,7 @@ import { DomainError, identity } from '@crm/domain';
 import { tenantDto, userDto } from '../routers/identity.ts';
 import type { Services } from '../services.ts';
 import { dummyPasswordHash, hashPassword, needsRehash, passwordBytes, verifyPassword } from './passwords.ts';
+import { tenantSuspended } from './principal.ts';
 import { issueTokens } from './refresh.ts';
 import { loginGuard, recordLoginFailure, recordLoginSuccess } from './throttle.ts';
 
@@ -44,6 +45,8 @@ export async function login(services: Services, input: LoginInput) {
     throw invalidCredentials();
   }
   await recordLoginSuccess(services, attempt);
+  // Only once the password is known good: a suspended tenant says so to its own users alone.
+  if (tenant.status === 'suspended') throw tenantSuspended();
   if (user.status !== 'active') throw new DomainError('forbidden', 'user_inactive', 'this user is deactivated');
 
   if (needsRehash(stored)) await upgradeHash(services, tenant.id, user.id, stored, input.password);

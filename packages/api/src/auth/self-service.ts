@@ -9,6 +9,7 @@ import type { AuthedContext } from '../trpc.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 import { dummyPasswordHash, hashPassword, passwordBytes, verifyPassword } from './passwords.ts';
 import { sha256 } from './secrets.ts';
+import { passwordChangeGuard, recordPasswordChangeFailure, recordPasswordChangeSuccess } from './throttle.ts';
 
 /*
  * The self-service paths of document 001: forgotten and changed passwords, email verification.
@@ -225,6 +226,7 @@ export async function changePassword(ctx: AuthedContext, input: { currentPasswor
   const { tenantId, userId } = ctx.principal;
   passwordBytes(input.currentPassword);
   passwordBytes(input.newPassword);
+  await passwordChangeGuard(ctx.services, tenantId, userId);
   const stored = await runQuery(ctx, (tx) =>
     tx
       .selectFrom('user_credentials')
@@ -234,7 +236,12 @@ export async function changePassword(ctx: AuthedContext, input: { currentPasswor
       .executeTakeFirst(),
   );
   const ok = await verifyPassword(input.currentPassword, stored?.password_hash ?? dummyPasswordHash());
-  if (!stored || !ok) throw new DomainError('invalid', 'invalid_current_password', 'the current password is wrong');
+  if (!stored || !ok) {
+    // Like a login: this answer stays 400; the lock shows from the next attempt on (429).
+    await recordPasswordChangeFailure(ctx.services, tenantId, userId);
+    throw new DomainError('invalid', 'invalid_current_password', 'the current password is wrong');
+  }
+  await recordPasswordChangeSuccess(ctx.services, tenantId, userId);
   if (input.newPassword === input.currentPassword)
     throw new DomainError('invalid', 'password_unchanged', 'the new password is the current one');
   const hash = await hashPassword(input.newPassword);

@@ -36,7 +36,8 @@ export const THROTTLE_POLICY = {
 };
 
 export interface LoginThrottleTable {
-  scope: 'account' | 'address';
+  /** 'password_change': wrong current passwords on password/change, per (tenant id, user id). */
+  scope: 'account' | 'address' | 'password_change';
   tenant_slug: string;
   subject: string;
   failures: number;
@@ -69,12 +70,17 @@ function keysOf(attempt: LoginAttempt): Key[] {
   return keys;
 }
 
-const ruleOf = (scope: Key['scope']): ThrottleRule => THROTTLE_POLICY[scope];
+// A wrong current password on password/change is throttled like a failed login of the account:
+// a stolen access token must not become a way to guess the password (and so to take the account).
+const ruleOf = (scope: Key['scope']): ThrottleRule => (scope === 'password_change' ? THROTTLE_POLICY.account : THROTTLE_POLICY[scope]);
 
 /** Throws 429 too_many_attempts while the account or the address is locked. */
 export async function loginGuard(services: Services, attempt: LoginAttempt): Promise<void> {
+  await guard(services, keysOf(attempt), 'failed logins');
+}
+
+async function guard(services: Services, keys: Key[], what: string): Promise<void> {
   const now = services.clock.now();
-  const keys = keysOf(attempt);
   const rows = await inSystem(services.db, (tx) =>
     tx
       .selectFrom('login_throttle')
@@ -86,12 +92,12 @@ export async function loginGuard(services: Services, attempt: LoginAttempt): Pro
       .execute(),
   );
   const until = Math.max(0, ...rows.map((r) => r.locked_until?.getTime() ?? 0));
-  if (until > now.getTime()) throw lockedError(Math.ceil((until - now.getTime()) / 1000));
+  if (until > now.getTime()) throw lockedError(Math.ceil((until - now.getTime()) / 1000), what);
 }
 
-export function lockedError(retryAfterSeconds: number): DomainError {
+export function lockedError(retryAfterSeconds: number, what = 'failed logins'): DomainError {
   const s = Math.max(1, retryAfterSeconds);
-  return new DomainError('rate_limited', 'too_many_attempts', `too many failed logins; try again in ${s} seconds`, {
+  return new DomainError('rate_limited', 'too_many_attempts', `too many ${what}; try again in ${s} seconds`, {
     retryAfterSeconds: s,
   });
 }
@@ -101,8 +107,11 @@ export function lockedError(retryAfterSeconds: number): DomainError {
  * or address may try again if this failure locked it, else null.
  */
 export async function recordLoginFailure(services: Services, attempt: LoginAttempt): Promise<number | null> {
+  return recordFailure(services, keysOf(attempt));
+}
+
+async function recordFailure(services: Services, keys: Key[]): Promise<number | null> {
   const now = services.clock.now();
-  const keys = keysOf(attempt);
   let lockedForS: number | null = null;
   await inSystem(services.db, async (tx) => {
     // Always account first, then address: two processes lock rows in the same order, so no deadlock.
@@ -113,7 +122,7 @@ export async function recordLoginFailure(services: Services, attempt: LoginAttem
       if (next.locked_until && next.locked_until.getTime() > now.getTime() && next.lockouts > row.lockouts) {
         const s = Math.ceil((next.locked_until.getTime() - now.getTime()) / 1000);
         lockedForS = Math.max(lockedForS ?? 0, s);
-        services.log.warn('login locked', {
+        services.log.warn(key.scope === 'password_change' ? 'password change locked' : 'login locked', {
           scope: key.scope,
           tenantSlug: key.tenant_slug || undefined,
           lockedForSeconds: s,
@@ -131,6 +140,32 @@ export async function recordLoginFailure(services: Services, attempt: LoginAttem
 export async function recordLoginSuccess(services: Services, attempt: LoginAttempt): Promise<void> {
   const [account] = keysOf(attempt);
   await inSystem(services.db, (tx) => tx.deleteFrom('login_throttle').where(matches(account!)).execute());
+}
+
+const passwordChangeKey = (tenantId: string, userId: number): Key => ({
+  scope: 'password_change',
+  tenant_slug: tenantId,
+  subject: String(userId),
+});
+
+/** Throws 429 too_many_attempts while the user's password changes are locked (before any hashing). */
+export function passwordChangeGuard(services: Services, tenantId: string, userId: number): Promise<void> {
+  return guard(services, [passwordChangeKey(tenantId, userId)], 'wrong current passwords');
+}
+
+/** Counts a wrong current password; returns the seconds locked if this one locked, else null. */
+export function recordPasswordChangeFailure(services: Services, tenantId: string, userId: number): Promise<number | null> {
+  return recordFailure(services, [passwordChangeKey(tenantId, userId)]);
+}
+
+/** A right current password forgets the failures. */
+export async function recordPasswordChangeSuccess(services: Services, tenantId: string, userId: number): Promise<void> {
+  await inSystem(services.db, (tx) =>
+    tx
+      .deleteFrom('login_throttle')
+      .where(matches(passwordChangeKey(tenantId, userId)))
+      .execute(),
+  );
 }
 
 /** Deletes records with no failure for THROTTLE_POLICY.forgetAfterS and no lock running. */

@@ -1,15 +1,12 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import { jsonValue } from './people.ts';
-import { contract, page, pageSize, requiredText, text, timestamp, userId, uuid } from './shared.ts';
+import { contract, page, pageSize, requiredText, resourceAccess, text, timestamp, userId, uuid } from './shared.ts';
 
 // Companies: one aggregate, shown by document 003 as organizations (and later by document 002 as
 // accounts). Field names follow document 003's so its snake_case face is derived key by key.
 
-const read = { permission: 'Ibl.CRM/Organizations/read' } as const;
-const list = { permission: 'Ibl.CRM/Organizations/list' } as const;
-const write = { permission: 'Ibl.CRM/Organizations/write' } as const;
-const remove = { permission: 'Ibl.CRM/Organizations/delete' } as const;
+const { read, list, write, delete: remove } = resourceAccess('Ibl.CRM/Organizations');
 
 export const Organization = z.object({
   id: uuid,

@@ -119,6 +119,11 @@ export const ApiKey = z.object({
   name: z.string(),
   prefix: z.string().describe('the first characters of the key, to tell keys apart'),
   userId: z.number().int(),
+  profileId: z
+    .number()
+    .int()
+    .nullable()
+    .describe('the permission profile bounding the key: it may do what both the profile and its creator may; null: what its creator may'),
   createdAt: timestamp,
   revokedAt: timestamp.nullable(),
 });
@@ -129,7 +134,12 @@ export const apiKeys = {
   create: contract('apiKeys.create', {
     summary: 'Create an API key (cdb_…); the key is shown in this answer only.',
     access: manageKeys,
-    input: z.object({ name: requiredText(100).default('API key') }).default({ name: 'API key' }),
+    input: z
+      .object({
+        name: requiredText(100).default('API key'),
+        profileId: z.number().int().positive().max(2_147_483_647).nullable().optional(),
+      })
+      .default({ name: 'API key' }),
     output: ApiKey.omit({ revokedAt: true }).extend({ key: z.string() }),
   }),
   list: contract('apiKeys.list', {

@@ -6,6 +6,9 @@ import * as account from './account.ts';
 import * as users from './users.ts';
 import * as emailSettings from './email-settings.ts';
 import * as access from './access.ts';
+import * as registry from './registry.ts';
+import * as platformEvents from './platform-events.ts';
+import * as privacy from './privacy.ts';
 
 export * from './shared.ts';
 export { identity, pipeline };
@@ -14,6 +17,8 @@ export { account };
 export { users };
 export { emailSettings };
 export { access };
+export { registry, platformEvents };
+export { privacy };
 
 /** Every contract, for the tests and tools that walk them all. */
 export const allContracts = [
@@ -46,4 +51,7 @@ export const allContracts = [
   ...Object.values(access.profiles),
   access.permissionsMe,
   ...Object.values(access.orgSettings),
+  ...Object.values(registry.registry),
+  ...Object.values(platformEvents.platformEvents),
+  ...Object.values(privacy.persons),
 ];

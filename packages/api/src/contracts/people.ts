@@ -52,6 +52,7 @@ export const Person = z.object({
   metadata: z.unknown(),
   createdAt: timestamp,
   updatedAt: timestamp,
+  mergedInto: uuid.optional().describe('only on a person merged away: the surviving person'),
 });
 export type Person = z.infer<typeof Person>;
 
@@ -69,6 +70,51 @@ export const personFields = {
   metadata: jsonValue.optional(),
 };
 const personId = { personId: uuid };
+
+const invite = { permission: 'Ibl.CRM/Invite/action' } as const;
+
+export const PersonInvitation = z.object({
+  personId: uuid,
+  invitationId: z.number().int().describe("the invited user's id: one live invitation per user"),
+  invitationEmail: z.string(),
+  platformKey: z.string().describe("the tenant's slug"),
+  autoAccept: z.boolean(),
+  active: z.boolean(),
+  redirectTo: z.string().nullable(),
+  created: timestamp.nullable(),
+});
+
+/** Per-relation counts: deals, deal_contacts (re-pointed), deal_contacts_merged (dropped: the primary was there), activities, tags. */
+const Counts = z.record(z.string(), z.number().int());
+export const MergeResult = z.object({
+  mergeId: uuid.nullable().describe('null on a dry run'),
+  primaryId: uuid,
+  mergedIds: z.array(uuid),
+  reparented: Counts,
+  dryRun: z.boolean(),
+});
+export const MergeRecord = z.object({
+  mergeId: uuid,
+  primaryId: uuid,
+  duplicateIds: z.array(uuid),
+  reparented: Counts,
+  mergedBy: z.number().int().nullable(),
+  mergedAt: timestamp,
+  undoneBy: z.number().int().nullable(),
+  undoneAt: timestamp.nullable(),
+});
+export const GenealogyEntry = z.object({
+  kind: z.enum(['created', 'merged', 'merged_into', 'merge_undone', 'unmerged', 'linked', 'unlinked', 'invited', 'deleted']),
+  at: timestamp,
+  actor: z.object({ type: z.string(), id: z.union([z.string(), z.number(), z.null()]) }),
+  actorUserId: z.number().int().nullable(),
+  source: z.string().nullable(),
+  mergeId: uuid.nullable(),
+  personIds: z.array(uuid),
+  userId: z.number().int().nullable(),
+  via: z.string().nullable(),
+  position: z.string(),
+});
 
 export const personFilters = {
   lifecycleStage: LifecycleStage.optional(),
@@ -111,5 +157,59 @@ export const persons = {
     access: remove,
     input: z.object(personId),
     output: z.object({ deleted: z.literal(true), id: uuid }),
+  }),
+  invite: contract('people.persons.invite', {
+    summary: "Invite a person to the platform: a pending user with the person's email, bound to the person, and the invitation mail.",
+    access: invite,
+    input: z.object({
+      ...personId,
+      isAdmin: z.boolean().default(false).describe('tenant_admin on acceptance'),
+      isStaff: z.boolean().default(false).describe('manager on acceptance'),
+      enrollmentConfig: z.record(z.string(), jsonValue).optional().describe('kept with the invitation as given'),
+      redirectTo: text(255).optional().describe('where the invitee goes after accepting; blank for the default'),
+    }),
+    output: PersonInvitation,
+  }),
+  linkUser: contract('people.persons.linkUser', {
+    summary: 'Bind a person to a user of your tenant: the same user again is a no-op; another user is refused and the binding stays.',
+    access: write,
+    input: z.object({ ...personId, userId }),
+    output: z.object({ person: Person, outcome: z.enum(['linked', 'unchanged', 'refused']) }),
+  }),
+  unlinkUser: contract('people.persons.unlinkUser', {
+    summary: 'Remove the binding of a person to a platform user.',
+    access: write,
+    input: z.object(personId),
+    output: Person,
+  }),
+  merge: contract('people.persons.merge', {
+    summary:
+      'Merge duplicates into a primary person: they become inactive and point at it; their deal-contact links move to it. dryRun answers what would move and changes nothing.',
+    access: write,
+    input: z.object({
+      primaryId: uuid,
+      duplicateIds: z.array(uuid).min(1).max(LIMITS.mergeDuplicates),
+      dryRun: z.boolean().default(false),
+    }),
+    output: MergeResult,
+  }),
+  undoMerge: contract('people.persons.undoMerge', {
+    summary:
+      'Revert a merge: the duplicates come back and what it moved goes back; later changes to the primary stay. Twice is a conflict.',
+    access: write,
+    input: z.object({ mergeId: uuid }),
+    output: z.object({ mergeId: uuid, primaryId: uuid, restoredIds: z.array(uuid), restored: Counts }),
+  }),
+  merges: contract('people.persons.merges', {
+    summary: 'The merges a person took part in (as primary or duplicate), newest first, with what each moved and whether it was undone.',
+    access: read,
+    input: z.object(personId),
+    output: z.object({ results: z.array(MergeRecord) }),
+  }),
+  genealogy: contract('people.persons.genealogy', {
+    summary: 'Where a person came from and every merge, undo, link, unlink and invitation that touched it: who and when, oldest first.',
+    access: read,
+    input: z.object(personId),
+    output: z.object({ personId: uuid, entries: z.array(GenealogyEntry) }),
   }),
 };

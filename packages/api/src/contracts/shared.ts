@@ -61,5 +61,16 @@ export function contract<const P extends string, I extends z.ZodType, O extends 
   return { path, ...c };
 }
 
+/**
+ * The access rules of a document 003 resource, whose permissions are named `<resource>/list`,
+ * `/read`, `/write` and `/delete`; each must be a known permission (checked where it is used).
+ */
+export const resourceAccess = <const R extends string>(resource: R) => ({
+  list: { permission: `${resource}/list` as const },
+  read: { permission: `${resource}/read` as const },
+  write: { permission: `${resource}/write` as const },
+  delete: { permission: `${resource}/delete` as const },
+});
+
 /** A contract that takes nothing. */
 export const noInput = z.object({}).strict().optional();

@@ -20,7 +20,20 @@ export interface MailRelayOptions {
    * sending leaves it pending; another takes it once the lease runs out.
    */
   leaseMs?: number;
+  /**
+   * How long a sent message stays in the outbox (readable by the tenant's admin) before the relay
+   * deletes it; failed and pending messages are never deleted. Default MAIL_RETENTION_DAYS, else 30 days.
+   */
+  retentionMs?: number;
+  /** How often the periodic pass prunes (at most); default hourly. */
+  pruneEveryMs?: number;
   log?: Logger;
+}
+
+/** Sent mail's retention from MAIL_RETENTION_DAYS (a positive number of days), else 30 days. */
+export function mailRetentionMs(env: NodeJS.ProcessEnv = process.env): number {
+  const days = Number(env.MAIL_RETENTION_DAYS);
+  return (Number.isFinite(days) && days > 0 ? days : 30) * 86_400_000;
 }
 
 export interface RelayRound {
@@ -40,9 +53,10 @@ export function backoffMs(attempts: number, baseMs: number, maxMs: number): numb
  * transaction and reserves them (next_attempt_at moves past the lease, attempts counts up), so
  * relays in several server processes never take the same message; the sending happens outside any
  * transaction, and each outcome is written in another short one: sent (with the message id), or
- * pending again after an exponential backoff, or failed after the last attempt. Nothing is ever
- * deleted here. Mail of a tenant without a way out (no SMTP of its own, no SMTP_URL) is not
- * claimed: it waits, readable by the tenant's admin, until one is configured.
+ * pending again after an exponential backoff, or failed after the last attempt. Sent mail older
+ * than the retention period is deleted by the same periodic pass (at most hourly); failed mail is
+ * kept. Mail of a tenant without a way out (no SMTP of its own, no SMTP_URL) is not claimed: it
+ * waits, readable by the tenant's admin, until one is configured.
  */
 export class MailRelay {
   private readonly o: Required<Omit<MailRelayOptions, 'log'>>;
@@ -50,6 +64,7 @@ export class MailRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  private lastPruneAt = 0;
 
   constructor(
     private readonly services: Services,
@@ -62,6 +77,8 @@ export class MailRelay {
       backoffBaseMs: options.backoffBaseMs ?? 30_000,
       backoffMaxMs: options.backoffMaxMs ?? 3_600_000,
       leaseMs: options.leaseMs ?? 15 * 60_000,
+      retentionMs: options.retentionMs ?? mailRetentionMs(),
+      pruneEveryMs: options.pruneEveryMs ?? 3_600_000,
     };
     this.log = options.log ?? services.log;
   }
@@ -88,7 +105,8 @@ export class MailRelay {
   private schedule(ms: number) {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.running = this.runOnce()
+      this.running = this.pruneWhenDue()
+        .then(() => this.runOnce())
         .catch((error) => {
           this.log.error('mail relay round failed', { error: (error as Error).message });
           return { claimed: 0 } as RelayRound;
@@ -99,6 +117,26 @@ export class MailRelay {
         });
     }, ms);
     this.timer.unref?.();
+  }
+
+  private async pruneWhenDue(): Promise<void> {
+    const now = this.services.clock.now().getTime();
+    if (now - this.lastPruneAt < this.o.pruneEveryMs) return;
+    this.lastPruneAt = now;
+    const deleted = await this.prune();
+    if (deleted > 0) this.log.info('mail outbox pruned', { deleted });
+  }
+
+  /**
+   * Deletes sent messages older than the retention period, across tenants (their text may hold
+   * personal data and links); pending and failed messages stay. Returns how many were deleted.
+   */
+  async prune(): Promise<number> {
+    const before = new Date(this.services.clock.now().getTime() - this.o.retentionMs);
+    const res = await inSystem(this.services.db, (tx) =>
+      tx.deleteFrom('mail_outbox').where('status', '=', 'sent').where('sent_at', '<', before).executeTakeFirst(),
+    );
+    return Number(res.numDeletedRows);
   }
 
   /** One round: claim, send, record. Returns what happened (tests drive the relay with it). */

@@ -1,9 +1,9 @@
-import { DomainError, access as domain, identity } from '@crm/domain';
+import { type CommandContext, DomainError, access as domain, identity } from '@crm/domain';
 import type { z } from 'zod';
 import { forgetApiKeys } from '../auth/principal.ts';
 import { forgetProfileGrants, profileGrantOf } from '../auth/profile-permissions.ts';
 import * as c from '../contracts/access.ts';
-import { mutation, query, router } from '../trpc.ts';
+import { type AuthedContext, mutation, query, router } from '../trpc.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 
 // Permission profiles, the caller's permissions and organization settings (document 001).
@@ -25,6 +25,16 @@ const notFound = (id: number) => new DomainError('not_found', 'profile_not_found
 function forgetGrants() {
   forgetProfileGrants();
   forgetApiKeys();
+}
+
+/** Changes a profile and answers it as it now stands; its holders' cached grants are dropped after. */
+async function changeProfile(ctx: AuthedContext, id: number, change: (cmd: CommandContext) => Promise<void>) {
+  const out = await runCommand(ctx, async (cmd) => {
+    await change(cmd);
+    return profileDto((await domain.getProfile(cmd.tx, cmd.tenantId, id))!);
+  });
+  forgetGrants();
+  return out;
 }
 
 export const profilesRouter = router({
@@ -64,31 +74,15 @@ export const profilesRouter = router({
       throw error;
     }
   }),
-  update: mutation(c.profiles.update, async ({ ctx, input }) => {
-    const { id, ...changes } = input;
-    const out = await runCommand(ctx, async (cmd) => {
-      await domain.updateProfile(cmd, id, changes);
-      return profileDto((await domain.getProfile(cmd.tx, cmd.tenantId, id))!);
-    });
-    forgetGrants();
-    return out;
-  }),
-  deactivate: mutation(c.profiles.deactivate, async ({ ctx, input }) => {
-    const out = await runCommand(ctx, async (cmd) => {
-      await domain.setProfileActive(cmd, input.id, false);
-      return profileDto((await domain.getProfile(cmd.tx, cmd.tenantId, input.id))!);
-    });
-    forgetGrants();
-    return out;
-  }),
-  activate: mutation(c.profiles.activate, async ({ ctx, input }) => {
-    const out = await runCommand(ctx, async (cmd) => {
-      await domain.setProfileActive(cmd, input.id, true);
-      return profileDto((await domain.getProfile(cmd.tx, cmd.tenantId, input.id))!);
-    });
-    forgetGrants();
-    return out;
-  }),
+  update: mutation(c.profiles.update, ({ ctx, input: { id, ...changes } }) =>
+    changeProfile(ctx, id, (cmd) => domain.updateProfile(cmd, id, changes)),
+  ),
+  deactivate: mutation(c.profiles.deactivate, ({ ctx, input }) =>
+    changeProfile(ctx, input.id, (cmd) => domain.setProfileActive(cmd, input.id, false)),
+  ),
+  activate: mutation(c.profiles.activate, ({ ctx, input }) =>
+    changeProfile(ctx, input.id, (cmd) => domain.setProfileActive(cmd, input.id, true)),
+  ),
 });
 
 export const permissionsRouter = router({

@@ -1,6 +1,7 @@
 import { companies, notFound } from '@crm/domain';
 import { type Account, type AccountContact, type AccountSummary, ACCOUNT_STAGES, accounts as c } from '../contracts/companies.ts';
 import { mutation, query, router } from '../trpc.ts';
+import { givenAs } from './given.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 
 // Companies, as document 002's accounts: the same aggregate as document 003's organizations.
@@ -65,21 +66,20 @@ type Fields = {
   description?: string | null | undefined;
 };
 
-function values(i: Fields): Partial<companies.CompanyValues> {
-  const v: Partial<companies.CompanyValues> = {};
-  if (i.name !== undefined) v.name = i.name;
-  if (i.website !== undefined) v.website = i.website;
-  if (i.industry !== undefined) v.industry = i.industry;
-  if (i.companySize !== undefined) v.company_size = i.companySize;
-  if (i.annualRevenue !== undefined) v.annual_revenue = i.annualRevenue;
-  if (i.stage !== undefined) v.stage = i.stage;
-  if (i.phone !== undefined) v.phone = i.phone;
-  if (i.billingAddress !== undefined) v.billing_address = i.billingAddress;
-  if (i.assignedTo !== undefined) v.owner_user_id = i.assignedTo;
-  if (i.tags !== undefined) v.tags = i.tags;
-  if (i.description !== undefined) v.description = i.description;
-  return v;
-}
+const values = (i: Fields): Partial<companies.CompanyValues> =>
+  givenAs<companies.CompanyValues>()(i, {
+    name: 'name',
+    website: 'website',
+    industry: 'industry',
+    companySize: 'company_size',
+    annualRevenue: 'annual_revenue',
+    stage: 'stage',
+    phone: 'phone',
+    billingAddress: 'billing_address',
+    assignedTo: 'owner_user_id',
+    tags: 'tags',
+    description: 'description',
+  });
 
 /** A person's one name, split at its first space (document 002 shows first and last name). */
 function contactDto(p: {

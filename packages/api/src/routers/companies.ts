@@ -1,6 +1,8 @@
+import type { Tx } from '@crm/db';
 import { companies } from '@crm/domain';
 import { type Organization, organizations as c } from '../contracts/companies.ts';
 import { mutation, query, router } from '../trpc.ts';
+import { givenAs } from './given.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 
 // Companies, as document 003's organizations.
@@ -18,26 +20,19 @@ export const organizationDto = (o: companies.CompaniesTable, platform: number): 
 
 type Fields = { name?: string | undefined; address?: unknown; owner?: number | null | undefined; metadata?: unknown };
 
-function values(i: Fields): Partial<companies.CompanyValues> {
-  const v: Partial<companies.CompanyValues> = {};
-  if (i.name !== undefined) v.name = i.name;
-  if (i.address !== undefined) v.address = i.address;
-  if (i.owner !== undefined) v.owner_user_id = i.owner;
-  if (i.metadata !== undefined) v.metadata = i.metadata;
-  return v;
-}
+const values = (i: Fields): Partial<companies.CompanyValues> =>
+  givenAs<companies.CompanyValues>()(i, { name: 'name', address: 'address', owner: 'owner_user_id', metadata: 'metadata' });
+
+/** An organization with its tenant's platform number (document 003 shows it on every record). */
+const shown = async (tx: Tx, tenantId: string, row: companies.CompaniesTable) =>
+  organizationDto(row, await companies.platformNumber(tx, tenantId));
 
 export const organizationsRouter = router({
   list: query(c.list, ({ ctx, input }) =>
     runQuery(ctx, async (tx) => {
       const tenantId = ctx.principal.tenantId;
-      const { rows, count } = await companies.listCompanies(
-        tx,
-        tenantId,
-        { name: input.name, ownerUserId: input.owner },
-        input.page,
-        input.pageSize,
-      );
+      const filters = { name: input.name, ownerUserId: input.owner };
+      const { rows, count } = await companies.listCompanies(tx, tenantId, filters, input.page, input.pageSize);
       const platform = await companies.platformNumber(tx, tenantId);
       return { count, page: input.page, pageSize: input.pageSize, results: rows.map((r) => organizationDto(r, platform)) };
     }),
@@ -47,29 +42,24 @@ export const organizationsRouter = router({
     runQuery(ctx, async (tx) => {
       const row = await companies.getCompany(tx, ctx.principal.tenantId, input.organizationId);
       if (!row) throw companies.notFoundOrganization(input.organizationId);
-      return organizationDto(row, await companies.platformNumber(tx, ctx.principal.tenantId));
+      return shown(tx, ctx.principal.tenantId, row);
     }),
   ),
 
   create: mutation(c.create, ({ ctx, input }) =>
-    runCommand(ctx, async (cmd) => {
-      const row = await companies.createCompany(cmd, { ...values(input), name: input.name });
-      return organizationDto(row, await companies.platformNumber(cmd.tx, cmd.tenantId));
-    }),
+    runCommand(ctx, async (cmd) => shown(cmd.tx, cmd.tenantId, await companies.createCompany(cmd, { ...values(input), name: input.name }))),
   ),
 
+  /** PUT: what is left out is reset; PATCH: what is left out is kept. */
   replace: mutation(c.replace, ({ ctx, input }) =>
-    runCommand(ctx, async (cmd) => {
-      const row = await companies.changeCompany(cmd, input.organizationId, values(input), true);
-      return organizationDto(row, await companies.platformNumber(cmd.tx, cmd.tenantId));
-    }),
+    runCommand(ctx, async (cmd) =>
+      shown(cmd.tx, cmd.tenantId, await companies.changeCompany(cmd, input.organizationId, values(input), true)),
+    ),
   ),
-
   update: mutation(c.update, ({ ctx, input }) =>
-    runCommand(ctx, async (cmd) => {
-      const row = await companies.changeCompany(cmd, input.organizationId, values(input), false);
-      return organizationDto(row, await companies.platformNumber(cmd.tx, cmd.tenantId));
-    }),
+    runCommand(ctx, async (cmd) =>
+      shown(cmd.tx, cmd.tenantId, await companies.changeCompany(cmd, input.organizationId, values(input), false)),
+    ),
   ),
 
   delete: mutation(c.delete, async ({ ctx, input }) => {

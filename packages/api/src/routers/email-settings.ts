@@ -6,6 +6,7 @@ import { enqueueMail } from '../mail/outbox.ts';
 import { mailRouteOf } from '../mail/route.ts';
 import { encryptSmtpPassword } from '../mail/secrets.ts';
 import { classifySmtpError, describeSmtpError, transportFor } from '../mail/smtp.ts';
+import type { AuthedContract } from '../contracts/shared.ts';
 import { type AuthedContext, mutation, query, router } from '../trpc.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 
@@ -72,6 +73,24 @@ const read = (ctx: AuthedContext) => runQuery(ctx, (tx) => domain.getEmailSettin
 /** Maps a face's field names to the section's; a field left out stays out (kept). */
 function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * The get/update pair of a plain section: both answer the section as it stands after; the update
+ * maps the face's fields to the section's (`toSection`) and changes only the fields it was given.
+ */
+function sectionRouter<K extends domain.EmailSection, G extends AuthedContract, U extends AuthedContract>(
+  section: K,
+  contracts: { get: G; update: U },
+  dto: (v: View) => z.output<G['output']> & z.output<U['output']>,
+  toSection: (input: z.output<U['input']>) => { [F in keyof View[K]]: View[K][F] | undefined },
+) {
+  return router({
+    get: query(contracts.get, async ({ ctx }) => dto(await read(ctx))),
+    update: mutation(contracts.update, async ({ ctx, input }) =>
+      dto(await runCommand(ctx, (cmd) => domain.updateSectionSettings(cmd, section, defined(toSection(input))))),
+    ),
+  });
 }
 
 const TEST_TIMEOUT_MS = 5_000;
@@ -168,78 +187,28 @@ export const emailSettingsRouter = router({
       };
     }),
   }),
-  sender: router({
-    get: query(c.sender.get, async ({ ctx }) => senderDto(await read(ctx))),
-    update: mutation(c.sender.update, async ({ ctx, input }) =>
-      senderDto(
-        await runCommand(ctx, (cmd) =>
-          domain.updateSenderSettings(cmd, defined({ from_name: input.fromName, from_email: input.fromEmail, reply_to: input.replyTo })),
-        ),
-      ),
-    ),
-  }),
-  tracking: router({
-    get: query(c.tracking.get, async ({ ctx }) => trackingDto(await read(ctx))),
-    update: mutation(c.tracking.update, async ({ ctx, input }) =>
-      trackingDto(
-        await runCommand(ctx, (cmd) =>
-          domain.updateTrackingSettings(
-            cmd,
-            defined({
-              open_tracking: input.openTracking,
-              click_tracking: input.clickTracking,
-              tracking_domain: input.trackingDomain,
-            }),
-          ),
-        ),
-      ),
-    ),
-  }),
-  compliance: router({
-    get: query(c.compliance.get, async ({ ctx }) => complianceDto(await read(ctx))),
-    update: mutation(c.compliance.update, async ({ ctx, input }) =>
-      complianceDto(
-        await runCommand(ctx, (cmd) =>
-          domain.updateComplianceSettings(
-            cmd,
-            defined({
-              include_unsubscribe_link: input.includeUnsubscribeLink,
-              list_unsubscribe_header: input.listUnsubscribeHeader,
-              physical_address: input.physicalAddress,
-              require_consent: input.requireConsent,
-            }),
-          ),
-        ),
-      ),
-    ),
-  }),
-  footer: router({
-    get: query(c.footer.get, async ({ ctx }) => footerDto(await read(ctx))),
-    update: mutation(c.footer.update, async ({ ctx, input }) =>
-      footerDto(
-        await runCommand(ctx, (cmd) =>
-          domain.updateFooterSettings(cmd, defined({ enabled: input.enabled, text: input.text, html: input.html })),
-        ),
-      ),
-    ),
-  }),
-  deliverability: router({
-    get: query(c.deliverability.get, async ({ ctx }) => deliverabilityDto(await read(ctx))),
-    update: mutation(c.deliverability.update, async ({ ctx, input }) =>
-      deliverabilityDto(
-        await runCommand(ctx, (cmd) =>
-          domain.updateDeliverabilitySettings(
-            cmd,
-            defined({
-              sending_domain: input.sendingDomain,
-              dkim_selector: input.dkimSelector,
-              dmarc_policy: input.dmarcPolicy,
-            }),
-          ),
-        ),
-      ),
-    ),
-  }),
+  sender: sectionRouter('sender', c.sender, senderDto, (input) => ({
+    from_name: input.fromName,
+    from_email: input.fromEmail,
+    reply_to: input.replyTo,
+  })),
+  tracking: sectionRouter('tracking', c.tracking, trackingDto, (input) => ({
+    open_tracking: input.openTracking,
+    click_tracking: input.clickTracking,
+    tracking_domain: input.trackingDomain,
+  })),
+  compliance: sectionRouter('compliance', c.compliance, complianceDto, (input) => ({
+    include_unsubscribe_link: input.includeUnsubscribeLink,
+    list_unsubscribe_header: input.listUnsubscribeHeader,
+    physical_address: input.physicalAddress,
+    require_consent: input.requireConsent,
+  })),
+  footer: sectionRouter('footer', c.footer, footerDto, (input) => ({ enabled: input.enabled, text: input.text, html: input.html })),
+  deliverability: sectionRouter('deliverability', c.deliverability, deliverabilityDto, (input) => ({
+    sending_domain: input.sendingDomain,
+    dkim_selector: input.dkimSelector,
+    dmarc_policy: input.dmarcPolicy,
+  })),
   status: query(c.status, async ({ ctx }) => {
     const tenantId = ctx.principal.tenantId;
     return runQuery(ctx, async (tx) => {

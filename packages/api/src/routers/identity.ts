@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { inSystem, inTenant } from '@crm/db';
-import { DomainError, identity, pipeline } from '@crm/domain';
+import { inSystem, type Tx } from '@crm/db';
+import { access, DomainError, identity, pipeline } from '@crm/domain';
 import { sql } from 'kysely';
 import { apiKeys as keys, auth, health, slug, tenants, type Tenant, type User } from '../contracts/identity.ts';
 import { login } from '../auth/login.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { forgetApiKeys } from '../auth/principal.ts';
-import { issueTokens, refresh, revokeRefresh } from '../auth/refresh.ts';
+import { refresh, revokeRefresh, revokeRefreshIn } from '../auth/refresh.ts';
 import { issueEmailVerification } from '../auth/self-service.ts';
 import { newApiKey } from '../auth/secrets.ts';
-import { mutation, publicMutation, publicQuery, query, router } from '../trpc.ts';
+import { type AuthedContext, mutation, publicMutation, publicQuery, query, router } from '../trpc.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 import { emailRouter, passwordRouter, preferencesRouter, profileRouter } from './account.ts';
 
@@ -103,8 +103,12 @@ export const authRouter = router({
     revokedSessions: await revokeRefresh(ctx.services, ctx.principal.tenantId, ctx.principal.userId, { token: input.refreshToken }),
   })),
 
+  /** Every session ends: the refresh families, and (UserSessionsRevoked moves the session epoch on) every access token. */
   logoutAll: mutation(auth.logoutAll, async ({ ctx }) => ({
-    revokedSessions: await revokeRefresh(ctx.services, ctx.principal.tenantId, ctx.principal.userId, 'all'),
+    revokedSessions: await runCommand(ctx, async (c) => {
+      await identity.recordSessionsRevoked(c, ctx.principal.userId);
+      return revokeRefreshIn(c.tx, c.clock.now(), ctx.principal.tenantId, ctx.principal.userId, 'all');
+    }),
   })),
 
   me: query(auth.me, async ({ ctx }) => {
@@ -123,12 +127,38 @@ export const authRouter = router({
   }),
 });
 
+/**
+ * The profile bounding a new key. It must exist and be active; its permissions are intersected with
+ * the creator's at every request, so it never widens them. A key made by a bounded key keeps that
+ * bound (naming another profile is refused), so a key cannot mint a wider one.
+ */
+async function keyProfileOf(tx: Tx, ctx: AuthedContext, profileId: number | null): Promise<number | null> {
+  const { tenantId, apiKeyId } = ctx.principal;
+  const parent = apiKeyId
+    ? await tx.selectFrom('api_keys').select('profile_id').where('tenant_id', '=', tenantId).where('id', '=', apiKeyId).executeTakeFirst()
+    : undefined;
+  const inherited = parent?.profile_id ?? null;
+  if (inherited !== null && profileId !== null && profileId !== inherited)
+    throw new DomainError(
+      'forbidden',
+      'profile_exceeds_key',
+      'a key bounded by a profile can only create keys bounded by the same profile',
+    );
+  const chosen = profileId ?? inherited;
+  if (chosen === null) return null;
+  const profile = await access.getProfile(tx, tenantId, chosen);
+  if (!profile) throw new DomainError('not_found', 'profile_not_found', `permission profile ${chosen} not found`);
+  if (!profile.active) throw new DomainError('conflict', 'profile_inactive', `permission profile ${chosen} is deactivated`);
+  return chosen;
+}
+
 export const apiKeysRouter = router({
   create: mutation(keys.create, async ({ ctx, input }) => {
     const { key, prefix, hash } = newApiKey();
     const id = randomUUID();
-    const row = await runQuery(ctx, (tx) =>
-      tx
+    const row = await runQuery(ctx, async (tx) => {
+      const profileId = await keyProfileOf(tx, ctx, input.profileId ?? null);
+      return tx
         .insertInto('api_keys')
         .values({
           tenant_id: ctx.principal.tenantId,
@@ -137,15 +167,24 @@ export const apiKeysRouter = router({
           name: input.name,
           prefix,
           key_hash: hash,
+          profile_id: profileId,
           created_at: ctx.services.clock.now(),
           last_used_at: null,
           revoked_at: null,
         })
         .returningAll()
-        .executeTakeFirstOrThrow(),
-    );
+        .executeTakeFirstOrThrow();
+    });
     // The only time the key is shown.
-    return { id: row.id, name: row.name, prefix: row.prefix, key, userId: row.user_id, createdAt: row.created_at.toISOString() };
+    return {
+      id: row.id,
+      name: row.name,
+      prefix: row.prefix,
+      key,
+      userId: row.user_id,
+      profileId: row.profile_id,
+      createdAt: row.created_at.toISOString(),
+    };
   }),
 
   list: query(keys.list, async ({ ctx }) => {
@@ -157,6 +196,7 @@ export const apiKeysRouter = router({
       name: r.name,
       prefix: r.prefix,
       userId: r.user_id,
+      profileId: r.profile_id,
       createdAt: r.created_at.toISOString(),
       revokedAt: r.revoked_at?.toISOString() ?? null,
     }));

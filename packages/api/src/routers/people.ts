@@ -1,9 +1,12 @@
-import { companies, people } from '@crm/domain';
+import { companies, type identity, people } from '@crm/domain';
 import { type Person, persons as c } from '../contracts/people.ts';
-import { mutation, query, router } from '../trpc.ts';
+import { type AuthedContext, mutation, query, router } from '../trpc.ts';
+import { mailInvitation } from './users.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 
 // Document 003's persons: the same person aggregate deal contacts use.
+
+const actorOf = (ctx: AuthedContext): identity.users.Actor => ({ userId: ctx.principal.userId, role: ctx.principal.role });
 
 const isStage = (s: string): s is Person['lifecycleStage'] => (people.LIFECYCLE_STAGES as readonly string[]).includes(s);
 
@@ -24,6 +27,7 @@ export const personDto = (p: people.PersonsTable, platform: number): Person => (
   metadata: p.metadata,
   createdAt: p.created_at.toISOString(),
   updatedAt: p.updated_at.toISOString(),
+  ...(p.merged_into ? { mergedInto: p.merged_into } : {}),
 });
 
 type Fields = {
@@ -81,7 +85,8 @@ export const personsRouter = router({
 
   get: query(c.get, ({ ctx, input }) =>
     runQuery(ctx, async (tx) => {
-      const row = await people.findPerson(tx, ctx.principal.tenantId, input.personId);
+      // A merged-away person still resolves: inactive, pointing at the survivor, so old links work.
+      const row = await people.resolvePerson(tx, ctx.principal.tenantId, input.personId);
       if (!row) throw people.notFoundPerson(input.personId);
       return personDto(row, await companies.platformNumber(tx, ctx.principal.tenantId));
     }),
@@ -112,4 +117,77 @@ export const personsRouter = router({
     await runCommand(ctx, (cmd) => people.deletePersonRecord(cmd, input.personId));
     return { deleted: true as const, id: input.personId };
   }),
+
+  invite: mutation(c.invite, ({ ctx, input }) =>
+    runCommand(ctx, async (cmd) => {
+      const inv = await people.invitePerson(cmd, actorOf(ctx), input.personId, {
+        isAdmin: input.isAdmin,
+        isStaff: input.isStaff,
+        redirectTo: input.redirectTo ? input.redirectTo : null,
+        enrollmentConfig: input.enrollmentConfig ?? null,
+      });
+      // The users module's own invitation mail, in this transaction's outbox.
+      await mailInvitation(cmd, inv.invitationId, inv.token);
+      return {
+        personId: inv.personId,
+        invitationId: inv.invitationId,
+        invitationEmail: inv.email,
+        platformKey: inv.platformKey,
+        // The invitee chooses a password through the link: nothing is accepted for them.
+        autoAccept: false,
+        active: true,
+        redirectTo: inv.redirectTo,
+        created: inv.createdAt.toISOString(),
+      };
+    }),
+  ),
+
+  linkUser: mutation(c.linkUser, ({ ctx, input }) =>
+    runCommand(ctx, async (cmd) => {
+      const { person, outcome } = await people.linkPersonToUser(cmd, input.personId, input.userId);
+      return { person: personDto(person, await companies.platformNumber(cmd.tx, cmd.tenantId)), outcome };
+    }),
+  ),
+
+  unlinkUser: mutation(c.unlinkUser, ({ ctx, input }) =>
+    runCommand(ctx, async (cmd) =>
+      personDto(await people.unlinkPersonFromUser(cmd, input.personId), await companies.platformNumber(cmd.tx, cmd.tenantId)),
+    ),
+  ),
+
+  merge: mutation(c.merge, ({ ctx, input }) =>
+    runCommand(ctx, (cmd) =>
+      people.mergePersons(cmd, { primaryId: input.primaryId, duplicateIds: input.duplicateIds, dryRun: input.dryRun }),
+    ),
+  ),
+
+  undoMerge: mutation(c.undoMerge, ({ ctx, input }) => runCommand(ctx, (cmd) => people.undoMerge(cmd, input.mergeId))),
+
+  merges: query(c.merges, ({ ctx, input }) =>
+    runQuery(ctx, async (tx) => {
+      const tenantId = ctx.principal.tenantId;
+      if (!(await people.resolvePerson(tx, tenantId, input.personId))) throw people.notFoundPerson(input.personId);
+      const rows = await people.mergesOfPerson(tx, tenantId, input.personId);
+      return {
+        results: rows.map((m) => ({
+          mergeId: m.id,
+          primaryId: m.primary_id,
+          duplicateIds: m.duplicate_ids,
+          reparented: m.reparented as Record<string, number>,
+          mergedBy: m.merged_by,
+          mergedAt: m.merged_at.toISOString(),
+          undoneBy: m.undone_by,
+          undoneAt: m.undone_at?.toISOString() ?? null,
+        })),
+      };
+    }),
+  ),
+
+  genealogy: query(c.genealogy, ({ ctx, input }) =>
+    runQuery(ctx, async (tx) => {
+      const entries = await people.personGenealogy(tx, ctx.principal.tenantId, input.personId);
+      if (entries.length === 0) throw people.notFoundPerson(input.personId);
+      return { personId: input.personId, entries: entries.map((e) => ({ ...e, at: e.at.toISOString() })) };
+    }),
+  ),
 });

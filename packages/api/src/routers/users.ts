@@ -27,7 +27,7 @@ const actorOf = (ctx: AuthedContext): identity.users.Actor => ({ userId: ctx.pri
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The invitation mail, in the outbox of the command's own transaction: nothing is sent if the command fails. */
-async function mailInvitation(c: CommandContext, userId: number, token: string): Promise<Date> {
+export async function mailInvitation(c: CommandContext, userId: number, token: string): Promise<Date> {
   const [user, tenant] = await Promise.all([identity.getUser(c.tx, c.tenantId, userId), identity.getTenant(c.tx, c.tenantId)]);
   const link = `${publicUrl()}/accept-invitation?token=${encodeURIComponent(token)}`;
   const org = tenant?.name ?? 'your team';

@@ -12,6 +12,10 @@ import * as m0011 from './0011_email_settings.ts';
 import * as m0013 from './0013_persons_companies.ts';
 import * as m0014 from './0014_accounts.ts';
 import * as m0015 from './0015_profiles_org_settings.ts';
+import * as m0016 from './0016_person_merges.ts';
+import * as m0017 from './0017_registry_platform_events.ts';
+import * as m0018 from './0018_subject_keys.ts';
+import * as m0019 from './0019_credential_state.ts';
 
 /** The whole schema history, in order. Code-defined so a build never depends on files on disk. */
 export const migrations: Record<string, Migration> = {
@@ -28,6 +32,10 @@ export const migrations: Record<string, Migration> = {
   '0013_persons_companies': m0013,
   '0014_accounts': m0014,
   '0015_profiles_org_settings': m0015,
+  '0016_person_merges': m0016,
+  '0017_registry_platform_events': m0017,
+  '0018_subject_keys': m0018,
+  '0019_credential_state': m0019,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {

@@ -26,6 +26,13 @@ export const PERMISSION_INFO: Record<Permission, { area: string; description: st
   'Ibl.CRM/Organizations/read': { area: 'organizations', description: 'Read an organization' },
   'Ibl.CRM/Organizations/write': { area: 'organizations', description: 'Create and change organizations' },
   'Ibl.CRM/Organizations/delete': { area: 'organizations', description: 'Delete organizations' },
+  'Ibl.CRM/Invite/action': { area: 'persons', description: 'Invite a person to the platform (creates a pending user)' },
+  'registry.read': { area: 'registry', description: 'Search and read canonical entities, their links, genealogy, timeline and profile' },
+  'registry.write': { area: 'registry', description: 'Register canonical entities and link or unlink records of other apps' },
+  'registry.merge': { area: 'registry', description: 'Merge two canonical entities' },
+  'platform_events.read': { area: 'platform_events', description: 'Read the platform events of an entity and their summaries' },
+  'platform_events.write': { area: 'platform_events', description: 'Write platform events' },
+  'privacy.erase': { area: 'privacy', description: "Erase a person's personal data for good" },
 };
 
 export const permissionCatalogue = () => PERMISSIONS.map((id) => ({ id, ...PERMISSION_INFO[id] }));

@@ -1,9 +1,9 @@
 import type { Executor } from '@crm/db';
 import { sql } from 'kysely';
-import type { CommandContext } from '../shared/command.ts';
+import { appendDecided, type CommandContext } from '../shared/command.ts';
 import { DomainError } from '../shared/errors.ts';
 import { isPermission } from './catalogue.ts';
-import { type AccessEventOf, accessEvent, orgSettingsStream, profilesStream } from './events.ts';
+import { accessEvent, orgSettingsStream, profilesStream } from './events.ts';
 import { ORG_SETTINGS, type OrgSettingKey } from './org-settings.ts';
 import type { PermissionProfilesTable } from './tables.ts';
 import './tables.ts';
@@ -38,10 +38,6 @@ async function lockStream(db: Executor, type: string, tenantId: string): Promise
   return Number(r.rows[0]?.version ?? 0);
 }
 
-async function append(ctx: CommandContext, stream: { type: string; id: string }, version: number, events: AccessEventOf[]) {
-  await ctx.store.append(ctx.tx, ctx.tenantId, stream, version === 0 ? 'no_stream' : version, events, ctx.metadata);
-}
-
 function checkPermissions(permissions: readonly string[]): string[] {
   const unknown = permissions.filter((p) => !isPermission(p));
   if (unknown.length > 0)
@@ -73,7 +69,7 @@ export async function createProfile(
     .where('tenant_id', '=', ctx.tenantId)
     .executeTakeFirst();
   const id = Number(max?.m ?? 0) + 1;
-  await append(ctx, profilesStream(ctx.tenantId), version, [
+  await appendDecided(ctx, profilesStream(ctx.tenantId), version, [
     accessEvent('PermissionProfileCreated', { profile_id: id, name: input.name, description: input.description, permissions }),
   ]);
   return id;
@@ -98,7 +94,9 @@ export async function updateProfile(
     if (JSON.stringify(p) !== JSON.stringify([...current.permissions].sort())) out.permissions = p;
   }
   if (Object.keys(out).length === 0) return;
-  await append(ctx, profilesStream(ctx.tenantId), version, [accessEvent('PermissionProfileUpdated', { profile_id: id, changes: out })]);
+  await appendDecided(ctx, profilesStream(ctx.tenantId), version, [
+    accessEvent('PermissionProfileUpdated', { profile_id: id, changes: out }),
+  ]);
 }
 
 export async function setProfileActive(ctx: CommandContext, id: number, active: boolean): Promise<void> {
@@ -106,7 +104,7 @@ export async function setProfileActive(ctx: CommandContext, id: number, active: 
   const current = await getProfile(ctx.tx, ctx.tenantId, id);
   if (!current) throw notFound(id);
   if (current.active === active) return;
-  await append(ctx, profilesStream(ctx.tenantId), version, [
+  await appendDecided(ctx, profilesStream(ctx.tenantId), version, [
     accessEvent(active ? 'PermissionProfileActivated' : 'PermissionProfileDeactivated', { profile_id: id }),
   ]);
 }
@@ -149,5 +147,5 @@ export async function setOrgSetting(ctx: CommandContext, key: OrgSettingKey, val
     .where('key', '=', key)
     .executeTakeFirst();
   if (row && JSON.stringify(row.value) === JSON.stringify(value)) return;
-  await append(ctx, orgSettingsStream(ctx.tenantId), version, [accessEvent('OrgSettingChanged', { key, value: value as never })]);
+  await appendDecided(ctx, orgSettingsStream(ctx.tenantId), version, [accessEvent('OrgSettingChanged', { key, value: value as never })]);
 }

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { clearOrganization } from '../people/decide.ts';
 import { personStream } from '../people/events.ts';
 import '../people/tables.ts';
-import type { CommandContext } from '../shared/command.ts';
+import { appendDecided, type CommandContext } from '../shared/command.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { type CompanyValues, dropCompany, newCompany, replacementCompany, reviseCompany } from './decide.ts';
 import { companyStream } from './events.ts';
@@ -78,7 +78,7 @@ export async function createCompany(ctx: CommandContext, v: Partial<CompanyValue
   await checkName(ctx, v.name, null);
   await checkOwner(ctx, v.owner_user_id);
   const id = randomUUID();
-  await ctx.store.append(ctx.tx, ctx.tenantId, companyStream(id), 'no_stream', newCompany(id, v), ctx.metadata);
+  await appendDecided(ctx, companyStream(id), 0, newCompany(id, v));
   return (await getCompany(ctx.tx, ctx.tenantId, id))!;
 }
 
@@ -93,8 +93,7 @@ export async function changeCompany(
   const next = replace && v.name !== undefined ? replacementCompany({ ...v, name: v.name }) : v;
   if (next.name !== undefined && next.name !== row.name) await checkName(ctx, next.name, companyId);
   if (next.owner_user_id !== row.owner_user_id) await checkOwner(ctx, next.owner_user_id);
-  const events = reviseCompany(values(row), next);
-  if (events.length > 0) await ctx.store.append(ctx.tx, ctx.tenantId, companyStream(companyId), Number(row.version), events, ctx.metadata);
+  await appendDecided(ctx, companyStream(companyId), row.version, reviseCompany(values(row), next));
   return (await getCompany(ctx.tx, ctx.tenantId, companyId))!;
 }
 
@@ -113,7 +112,7 @@ export async function removeCompany(ctx: CommandContext, companyId: string): Pro
     .forUpdate()
     .execute();
   for (const p of persons) {
-    await ctx.store.append(ctx.tx, ctx.tenantId, personStream(p.id), Number(p.version), clearOrganization(p), ctx.metadata);
+    await appendDecided(ctx, personStream(p.id), p.version, clearOrganization(p));
   }
-  await ctx.store.append(ctx.tx, ctx.tenantId, companyStream(companyId), Number(row.version), dropCompany(companyId), ctx.metadata);
+  await appendDecided(ctx, companyStream(companyId), row.version, dropCompany(companyId));
 }

@@ -1,4 +1,4 @@
-import { type TableRow, typedRowProjection } from '../shared/events.ts';
+import { rowCreated, rowStamp, type TableRow, typedRowProjection } from '../shared/events.ts';
 import { CompanyEvent, companyEventSchemas } from './events.ts';
 import './tables.ts';
 
@@ -15,12 +15,10 @@ export const companiesProjection = typedRowProjection(companyEventSchemas, {
   creates: [CompanyEvent.CompanyCreated],
   keysOf: (e) => [e.streamId],
   evolve(row, e) {
-    const version = String(e.streamVersion);
     if (e.type === CompanyEvent.CompanyCreated) {
       const d = e.data;
       return {
-        tenant_id: e.tenantId,
-        id: d.company_id,
+        ...rowCreated(e, d.company_id),
         name: d.name,
         address: d.address ?? null,
         owner_user_id: d.owner_user_id,
@@ -34,13 +32,10 @@ export const companiesProjection = typedRowProjection(companyEventSchemas, {
         billing_address: d.billing_address ?? null,
         tags: d.tags ?? [],
         description: d.description ?? null,
-        version,
-        created_at: e.occurredAt,
-        updated_at: e.occurredAt,
       };
     }
     if (!row || e.type === CompanyEvent.CompanyDeleted) return null;
-    const next: TableRow<'companies'> = { ...row, version, updated_at: e.occurredAt };
+    const next: TableRow<'companies'> = { ...row, ...rowStamp(e) };
     for (const [field, change] of Object.entries(e.data.changes)) if (FIELDS.includes(field)) next[field] = change.to;
     return next;
   },

@@ -1,6 +1,7 @@
 import type { Tx } from '@crm/db';
 import { sql } from 'kysely';
 import { notFound } from '../shared/errors.ts';
+import { pageOldestFirst } from '../shared/paging.ts';
 import type { CompaniesTable } from './tables.ts';
 import './tables.ts';
 import '../people/tables.ts';
@@ -25,17 +26,7 @@ export async function listCompanies(tx: Tx, tenantId: string, f: CompanyFilters,
   let q = tx.selectFrom('companies').where('tenant_id', '=', tenantId);
   if (f.name) q = q.where(sql<boolean>`name ilike ${`%${likeEscape(f.name)}%`}`);
   if (f.ownerUserId !== undefined) q = q.where('owner_user_id', '=', f.ownerUserId);
-  const [rows, total] = await Promise.all([
-    q
-      .selectAll()
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, count: Number(total.n) };
+  return pageOldestFirst(q, page, pageSize);
 }
 
 /**
@@ -73,17 +64,7 @@ export async function listAccounts(tx: Tx, tenantId: string, f: AccountFilters, 
     const like = `%${likeEscape(f.search)}%`;
     q = q.where(sql<boolean>`(name ilike ${like} or coalesce(website, '') ilike ${like})`);
   }
-  const [rows, total] = await Promise.all([
-    q
-      .selectAll()
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(limit)
-      .offset((page - 1) * limit)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, count: Number(total.n) };
+  return pageOldestFirst(q, page, limit);
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { CommandContext } from '../shared/command.ts';
-import { type SaveSmtp, saveSmtp, updateCompliance, updateDeliverability, updateFooter, updateSender, updateTracking } from './decide.ts';
+import { appendDecided, type CommandContext } from '../shared/command.ts';
+import { type EmailSection, type EmailSettingsState, type SaveSmtp, saveSmtp, updateSection } from './decide.ts';
 import { type EmailSettingsEvent, emailSettingsStream } from './events.ts';
 import { type EmailSettingsView, getEmailSettings, loadEmailSettings } from './queries.ts';
 
@@ -7,14 +7,7 @@ async function change(ctx: CommandContext, decide: (state: EmailSettingsView) =>
   const { state, version } = await loadEmailSettings(ctx.tx, ctx.tenantId);
   const events = decide(state);
   if (events.length === 0) return state;
-  await ctx.store.append(
-    ctx.tx,
-    ctx.tenantId,
-    emailSettingsStream(ctx.tenantId),
-    version === 0 ? 'no_stream' : version,
-    events,
-    ctx.metadata,
-  );
+  await appendDecided(ctx, emailSettingsStream(ctx.tenantId), version, events);
   return getEmailSettings(ctx.tx, ctx.tenantId);
 }
 
@@ -42,13 +35,6 @@ export async function saveSmtpSettings(
   return view;
 }
 
-export const updateSenderSettings = (ctx: CommandContext, patch: Parameters<typeof updateSender>[1]) =>
-  change(ctx, (s) => updateSender(s, patch));
-export const updateTrackingSettings = (ctx: CommandContext, patch: Parameters<typeof updateTracking>[1]) =>
-  change(ctx, (s) => updateTracking(s, patch));
-export const updateComplianceSettings = (ctx: CommandContext, patch: Parameters<typeof updateCompliance>[1]) =>
-  change(ctx, (s) => updateCompliance(s, patch));
-export const updateFooterSettings = (ctx: CommandContext, patch: Parameters<typeof updateFooter>[1]) =>
-  change(ctx, (s) => updateFooter(s, patch));
-export const updateDeliverabilitySettings = (ctx: CommandContext, patch: Parameters<typeof updateDeliverability>[1]) =>
-  change(ctx, (s) => updateDeliverability(s, patch));
+/** Updates one of the plain sections (sender, tracking, compliance, footer, deliverability). */
+export const updateSectionSettings = <K extends EmailSection>(ctx: CommandContext, section: K, patch: Partial<EmailSettingsState[K]>) =>
+  change(ctx, (s) => updateSection(s, section, patch));

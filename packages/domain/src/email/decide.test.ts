@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainError } from '../shared/errors.ts';
-import { DEFAULT_EMAIL_SETTINGS, type EmailSettingsState, saveSmtp, updateSender } from './decide.ts';
+import { refusal } from '../shared/refusal.ts';
+import { DEFAULT_EMAIL_SETTINGS, type EmailSettingsState, saveSmtp, updateSection } from './decide.ts';
 
 // Given the settings, when a change is decided, then these events (or this refusal).
 
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as DomainError).code;
-  }
-  throw new Error('expected a refusal');
-};
 const configured: EmailSettingsState = {
   ...DEFAULT_EMAIL_SETTINGS,
   smtp: { host: 'smtp.example.com', port: 587, secure: false, username: 'u', enabled: true, has_password: true },
@@ -19,10 +11,13 @@ const configured: EmailSettingsState = {
 
 describe('email settings decisions', () => {
   it('records only the fields that change', () => {
-    expect(updateSender(DEFAULT_EMAIL_SETTINGS, { from_name: 'Acme', reply_to: null })).toEqual([
+    expect(updateSection(DEFAULT_EMAIL_SETTINGS, 'sender', { from_name: 'Acme', reply_to: null })).toEqual([
       { type: 'EmailSenderUpdated', data: { changes: { from_name: 'Acme' } } },
     ]);
-    expect(updateSender(DEFAULT_EMAIL_SETTINGS, { from_name: null })).toEqual([]);
+    expect(updateSection(DEFAULT_EMAIL_SETTINGS, 'sender', { from_name: null })).toEqual([]);
+    expect(updateSection(DEFAULT_EMAIL_SETTINGS, 'deliverability', { dmarc_policy: 'reject', dkim_selector: null })).toEqual([
+      { type: 'EmailDeliverabilityUpdated', data: { changes: { dmarc_policy: 'reject' } } },
+    ]);
   });
 
   it('saves SMTP with defaults on the first save, never with the password itself', () => {

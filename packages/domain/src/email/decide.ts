@@ -40,31 +40,26 @@ export function changesOf<T extends object>(current: T, patch: Partial<T>): Part
   return changes;
 }
 
-const any = (o: object) => Object.keys(o).length > 0;
+/** The sections a plain update changes: every one but SMTP, whose save has rules of its own. */
+export type EmailSection = Exclude<keyof EmailSettingsState, 'smtp'>;
 
-export function updateSender(state: EmailSettingsState, patch: Partial<SenderSection>): EmailSettingsEvent[] {
-  const changes = changesOf(state.sender, patch);
-  return any(changes) ? [emailSettingsEvent('EmailSenderUpdated', { changes })] : [];
-}
+/** The event that records a change to each section, holding only the fields that changed. */
+const sectionUpdated: { [K in EmailSection]: (changes: Partial<EmailSettingsState[K]>) => EmailSettingsEvent } = {
+  sender: (changes) => emailSettingsEvent('EmailSenderUpdated', { changes }),
+  tracking: (changes) => emailSettingsEvent('EmailTrackingUpdated', { changes }),
+  compliance: (changes) => emailSettingsEvent('EmailComplianceUpdated', { changes }),
+  footer: (changes) => emailSettingsEvent('EmailFooterUpdated', { changes }),
+  deliverability: (changes) => emailSettingsEvent('EmailDeliverabilityUpdated', { changes }),
+};
 
-export function updateTracking(state: EmailSettingsState, patch: Partial<TrackingSection>): EmailSettingsEvent[] {
-  const changes = changesOf(state.tracking, patch);
-  return any(changes) ? [emailSettingsEvent('EmailTrackingUpdated', { changes })] : [];
-}
-
-export function updateCompliance(state: EmailSettingsState, patch: Partial<ComplianceSection>): EmailSettingsEvent[] {
-  const changes = changesOf(state.compliance, patch);
-  return any(changes) ? [emailSettingsEvent('EmailComplianceUpdated', { changes })] : [];
-}
-
-export function updateFooter(state: EmailSettingsState, patch: Partial<FooterSection>): EmailSettingsEvent[] {
-  const changes = changesOf(state.footer, patch);
-  return any(changes) ? [emailSettingsEvent('EmailFooterUpdated', { changes })] : [];
-}
-
-export function updateDeliverability(state: EmailSettingsState, patch: Partial<DeliverabilitySection>): EmailSettingsEvent[] {
-  const changes = changesOf(state.deliverability, patch);
-  return any(changes) ? [emailSettingsEvent('EmailDeliverabilityUpdated', { changes })] : [];
+/** Updates one section with the fields of a patch that differ from it; no event when none do. */
+export function updateSection<K extends EmailSection>(
+  state: EmailSettingsState,
+  section: K,
+  patch: Partial<EmailSettingsState[K]>,
+): EmailSettingsEvent[] {
+  const changes = changesOf(state[section], patch);
+  return Object.keys(changes).length > 0 ? [sectionUpdated[section](changes)] : [];
 }
 
 export interface SaveSmtp {

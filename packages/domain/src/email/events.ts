@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventBuilder, eventGuard, type NewEventOf, type StoredEventOf } from '../shared/events.ts';
+import { defineEvents, type NewEventOf, type StoredEventOf } from '../shared/events.ts';
 
 // A tenant's email settings (document 001, /api/v1/settings/email/*) live on one stream,
 // `email_settings/<tenant id>`. Each event records what changed in one section. The SMTP password
@@ -50,41 +50,29 @@ export type ComplianceSection = z.infer<typeof ComplianceSection>;
 export type FooterSection = z.infer<typeof FooterSection>;
 export type DeliverabilitySection = z.infer<typeof DeliverabilitySection>;
 
-export const SmtpSettingsSaved = SmtpSection.omit({ has_password: true }).extend({
-  /** What happened to the password; its value (or ciphertext) is never in the log. */
-  password: z.enum(['set', 'kept', 'cleared']),
-});
-export const EmailSenderUpdated = z.object({ changes: SenderSection.partial() });
-export const EmailTrackingUpdated = z.object({ changes: TrackingSection.partial() });
-export const EmailComplianceUpdated = z.object({ changes: ComplianceSection.partial() });
-export const EmailFooterUpdated = z.object({ changes: FooterSection.partial() });
-export const EmailDeliverabilityUpdated = z.object({ changes: DeliverabilitySection.partial() });
-
-export type SmtpSettingsSaved = z.infer<typeof SmtpSettingsSaved>;
+/** A section's update records only the fields that changed. */
+const changesOf = <S extends z.ZodObject>(section: S) => z.object({ changes: section.partial() });
 
 /** Every email-settings event type and its schema: the store parses each appended event against it. */
-export const emailSettingsEventSchemas = {
-  SmtpSettingsSaved,
-  EmailSenderUpdated,
-  EmailTrackingUpdated,
-  EmailComplianceUpdated,
-  EmailFooterUpdated,
-  EmailDeliverabilityUpdated,
-} as const;
-export type EmailSettingsEventType = keyof typeof emailSettingsEventSchemas;
-
-export const EmailSettingsEvent = {
-  SmtpSettingsSaved: 'SmtpSettingsSaved',
-  EmailSenderUpdated: 'EmailSenderUpdated',
-  EmailTrackingUpdated: 'EmailTrackingUpdated',
-  EmailComplianceUpdated: 'EmailComplianceUpdated',
-  EmailFooterUpdated: 'EmailFooterUpdated',
-  EmailDeliverabilityUpdated: 'EmailDeliverabilityUpdated',
-} as const satisfies { [K in EmailSettingsEventType]: K };
+const emailSettings = defineEvents({
+  SmtpSettingsSaved: SmtpSection.omit({ has_password: true }).extend({
+    /** What happened to the password; its value (or ciphertext) is never in the log. */
+    password: z.enum(['set', 'kept', 'cleared']),
+  }),
+  EmailSenderUpdated: changesOf(SenderSection),
+  EmailTrackingUpdated: changesOf(TrackingSection),
+  EmailComplianceUpdated: changesOf(ComplianceSection),
+  EmailFooterUpdated: changesOf(FooterSection),
+  EmailDeliverabilityUpdated: changesOf(DeliverabilitySection),
+});
+export const {
+  schemas: emailSettingsEventSchemas,
+  types: EmailSettingsEvent,
+  event: emailSettingsEvent,
+  is: isEmailSettingsEvent,
+} = emailSettings;
 
 export type EmailSettingsEvent = NewEventOf<typeof emailSettingsEventSchemas>;
 export type StoredEmailSettingsEvent = StoredEventOf<typeof emailSettingsEventSchemas>;
-export const emailSettingsEvent = eventBuilder(emailSettingsEventSchemas);
-export const isEmailSettingsEvent = eventGuard(emailSettingsEventSchemas);
 
 export const emailSettingsStream = (tenantId: string) => ({ type: 'email_settings', id: tenantId });

@@ -1,4 +1,4 @@
-import { typedRowProjection } from '../shared/events.ts';
+import { rowStamp, typedRowProjection } from '../shared/events.ts';
 import { DEFAULT_EMAIL_SETTINGS } from './decide.ts';
 import { EmailSettingsEvent, emailSettingsEventSchemas } from './events.ts';
 import './tables.ts';
@@ -13,7 +13,7 @@ export const emailSettingsProjection = typedRowProjection(emailSettingsEventSche
   keysOf: (e) => [e.tenantId],
   evolve(current, e) {
     const row = current ?? { tenant_id: e.tenantId, ...DEFAULT_EMAIL_SETTINGS, version: '0', updated_at: e.occurredAt };
-    const stamp = { version: String(e.streamVersion), updated_at: e.occurredAt };
+    const stamp = rowStamp(e);
     switch (e.type) {
       case EmailSettingsEvent.SmtpSettingsSaved: {
         const { password, ...fields } = e.data;

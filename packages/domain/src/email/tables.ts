@@ -1,15 +1,11 @@
-import type { ComplianceSection, DeliverabilitySection, FooterSection, SenderSection, SmtpSection, TrackingSection } from './events.ts';
+import type { EmailSettingsState } from './decide.ts';
 
-/** The read model: one row per tenant, one document per section (migration 0011). */
-export interface EmailSettingsTable {
+/**
+ * The read model: one row per tenant, one document per section (migration 0011), as decide sees
+ * them; `smtp` is null until SMTP is saved (the tenant's mail goes through the server's default).
+ */
+export interface EmailSettingsTable extends EmailSettingsState {
   tenant_id: string;
-  /** Null until SMTP is saved: the tenant's mail goes through the server's default, if any. */
-  smtp: SmtpSection | null;
-  sender: SenderSection;
-  tracking: TrackingSection;
-  compliance: ComplianceSection;
-  footer: FooterSection;
-  deliverability: DeliverabilitySection;
   version: string;
   updated_at: Date;
 }

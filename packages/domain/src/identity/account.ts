@@ -16,6 +16,18 @@ export async function recordPasswordChanged(ctx: CommandContext, userId: number,
   );
 }
 
+/** Records that the user ended every session (logout-all): the users projection bumps their session epoch. */
+export async function recordSessionsRevoked(ctx: CommandContext, userId: number): Promise<void> {
+  await ctx.store.append(
+    ctx.tx,
+    ctx.tenantId,
+    userStream(userId),
+    'any',
+    [credentialEvent('UserSessionsRevoked', { user_id: userId })],
+    ctx.metadata,
+  );
+}
+
 /** Marks the user's address verified; nothing when it already is. */
 export async function recordEmailVerified(ctx: CommandContext, userId: number, email: string, alreadyVerified: boolean): Promise<void> {
   if (alreadyVerified) return;

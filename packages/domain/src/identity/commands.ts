@@ -4,6 +4,7 @@ import type { CommandContext } from '../shared/command.ts';
 import { identityEvent, tenantStream, userStream } from './events.ts';
 import { TRIAL_DAYS, type Plan } from './plans.ts';
 import type { Role } from './roles.ts';
+import { linkPersonsToNewUser } from '../people/users-link.ts';
 
 export interface RegisterTenantInput {
   tenantId: string;
@@ -76,6 +77,8 @@ export async function createUser(
     .insertInto('user_credentials')
     .values({ tenant_id: ctx.tenantId, user_id: userId, password_hash: input.passwordHash, updated_at: ctx.clock.now() })
     .execute();
+  // Document 003: a user created with a person's email is bound to that person.
+  await linkPersonsToNewUser(ctx, userId, input.email);
   return userId;
 }
 

@@ -11,15 +11,18 @@ export const UserPasswordChanged = z.object({
   via: z.enum(['change', 'reset']),
 });
 export const UserEmailVerified = z.object({ user_id: z.number().int(), email: z.string() });
+/** The user ended every session (logout-all): refresh families and every access token issued before. */
+export const UserSessionsRevoked = z.object({ user_id: z.number().int() });
 
 export type UserPasswordChanged = z.infer<typeof UserPasswordChanged>;
 export type UserEmailVerified = z.infer<typeof UserEmailVerified>;
 
-export const credentialEventSchemas = { UserPasswordChanged, UserEmailVerified } as const;
+export const credentialEventSchemas = { UserPasswordChanged, UserEmailVerified, UserSessionsRevoked } as const;
 export type CredentialEventType = keyof typeof credentialEventSchemas;
 export const CredentialEvent = {
   UserPasswordChanged: 'UserPasswordChanged',
   UserEmailVerified: 'UserEmailVerified',
+  UserSessionsRevoked: 'UserSessionsRevoked',
 } as const satisfies { [K in CredentialEventType]: K };
 export type CredentialEvent = NewEventOf<typeof credentialEventSchemas>;
 export type StoredCredentialEvent = StoredEventOf<typeof credentialEventSchemas>;

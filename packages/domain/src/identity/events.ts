@@ -14,6 +14,12 @@ export const TenantRegistered = z.object({
   trial_ends_at: z.string().nullable(),
 });
 export const TenantPlanChanged = z.object({ plan: z.string(), trial_ends_at: z.string().nullable() });
+/**
+ * An operator suspended the tenant: its logins, tokens, API keys and refreshes are refused (403
+ * tenant_suspended) until it is reactivated. Nothing of its data changes.
+ */
+export const TenantSuspended = z.object({ reason: z.string().nullable() });
+export const TenantReactivated = z.object({});
 export const UserRegistered = z.object({
   user_id: z.number().int(),
   email: z.string(),
@@ -26,12 +32,15 @@ export const UserRegistered = z.object({
 
 export type TenantRegistered = z.infer<typeof TenantRegistered>;
 export type TenantPlanChanged = z.infer<typeof TenantPlanChanged>;
+export type TenantSuspended = z.infer<typeof TenantSuspended>;
 export type UserRegistered = z.infer<typeof UserRegistered>;
 
 /** Every identity event type and its schema: the store parses each appended event against it. */
 export const identityEventSchemas = {
   TenantRegistered,
   TenantPlanChanged,
+  TenantSuspended,
+  TenantReactivated,
   UserRegistered,
   ...userLifecycleEventSchemas,
   ...credentialEventSchemas,
@@ -41,6 +50,8 @@ export type IdentityEventType = keyof typeof identityEventSchemas;
 export const IdentityEvent = {
   TenantRegistered: 'TenantRegistered',
   TenantPlanChanged: 'TenantPlanChanged',
+  TenantSuspended: 'TenantSuspended',
+  TenantReactivated: 'TenantReactivated',
   UserRegistered: 'UserRegistered',
   ...UserLifecycleEvent,
   ...CredentialEvent,

@@ -9,4 +9,5 @@ export * as users from './users/index.ts';
 export * from './credentials.ts';
 export * from './account.ts';
 export * from './profile.ts';
+export * from './tenant-status.ts';
 export { identityProjections, tenantsProjection, usersProjection } from './projections.ts';

@@ -8,7 +8,12 @@ export const tenantsProjection = typedRowProjection(identityEventSchemas, {
   table: 'tenants',
   key: 'id',
   columns: ['id', 'slug', 'name', 'plan', 'trial_ends_at', 'status', 'created_at', 'updated_at'],
-  handles: [IdentityEvent.TenantRegistered, IdentityEvent.TenantPlanChanged],
+  handles: [
+    IdentityEvent.TenantRegistered,
+    IdentityEvent.TenantPlanChanged,
+    IdentityEvent.TenantSuspended,
+    IdentityEvent.TenantReactivated,
+  ],
   creates: [IdentityEvent.TenantRegistered],
   keysOf: (e) => [e.tenantId],
   evolve(row, e) {
@@ -26,6 +31,8 @@ export const tenantsProjection = typedRowProjection(identityEventSchemas, {
       };
     }
     if (!row) return null;
+    if (e.type === IdentityEvent.TenantSuspended) return { ...row, status: 'suspended', updated_at: e.occurredAt };
+    if (e.type === IdentityEvent.TenantReactivated) return { ...row, status: 'active', updated_at: e.occurredAt };
     const d = e.data;
     return { ...row, plan: d.plan, trial_ends_at: d.trial_ends_at ? new Date(d.trial_ends_at) : null, updated_at: e.occurredAt };
   },
@@ -45,14 +52,24 @@ export const usersProjection = typedRowProjection(identityEventSchemas, {
     'status',
     'email_verified',
     'profile_id',
+    'session_epoch',
     'created_at',
     'updated_at',
   ],
-  handles: [IdentityEvent.UserRegistered, ...userLifecycleEventTypes, IdentityEvent.UserEmailVerified],
+  handles: [
+    IdentityEvent.UserRegistered,
+    ...userLifecycleEventTypes,
+    IdentityEvent.UserEmailVerified,
+    IdentityEvent.UserPasswordChanged,
+    IdentityEvent.UserSessionsRevoked,
+  ],
   creates: [IdentityEvent.UserRegistered, IdentityEvent.UserInvited],
   keysOf: (e) => [String(e.data.user_id)],
   evolve(row, e) {
     if (e.type === IdentityEvent.UserEmailVerified) return row && { ...row, email_verified: true, updated_at: e.occurredAt };
+    // Every access token issued before ends: the epoch it carries is now an old one.
+    if (e.type === IdentityEvent.UserPasswordChanged || e.type === IdentityEvent.UserSessionsRevoked)
+      return row && { ...row, session_epoch: row.session_epoch + 1 };
     if (e.type !== IdentityEvent.UserRegistered) return evolveUser(row, e);
     const d = e.data;
     return {
@@ -65,6 +82,7 @@ export const usersProjection = typedRowProjection(identityEventSchemas, {
       status: d.status,
       email_verified: d.email_verified,
       profile_id: null,
+      session_epoch: 0,
       created_at: e.occurredAt,
       updated_at: e.occurredAt,
     };

@@ -37,6 +37,20 @@ export const PERMISSIONS = [
   'Ibl.CRM/Organizations/read',
   'Ibl.CRM/Organizations/write',
   'Ibl.CRM/Organizations/delete',
+  /** Document 003's invite of a person: it creates a platform user, so tenant_admin and manager (who invite users). */
+  'Ibl.CRM/Invite/action',
+  /** Document 001's entity registry: search, browse, look up, genealogy, timeline, profile. Every role. */
+  'registry.read',
+  /** Register, link, auto-link and unlink records: user, manager, tenant_admin. */
+  'registry.write',
+  /** Merge two canonical entities: manager and tenant_admin. */
+  'registry.merge',
+  /** Document 001's platform events of an entity, and their summaries. Every role. */
+  'platform_events.read',
+  /** Write platform events (one, or a batch of up to 500): user, manager, tenant_admin. */
+  'platform_events.write',
+  /** Erase a person's personal data for good (crypto-shredding): tenant_admin only. */
+  'privacy.erase',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,11 +59,14 @@ const WRITE: Permission[] = [...READ, 'crm.deals.write', 'crm.deals.export', 'ap
 // Document 003: every role reads persons and organizations; user, manager and tenant_admin write and delete them.
 const CRM_READ: Permission[] = ['Ibl.CRM/Persons/list', 'Ibl.CRM/Persons/read', 'Ibl.CRM/Organizations/list', 'Ibl.CRM/Organizations/read'];
 READ.push(...CRM_READ);
+// Document 001's registry and platform events: every member reads, viewers do not write, merges are a manager's.
+READ.push('registry.read', 'platform_events.read');
+WRITE.push('registry.read', 'platform_events.read', 'registry.write', 'platform_events.write');
 WRITE.push(...CRM_READ, 'Ibl.CRM/Persons/write', 'Ibl.CRM/Persons/delete', 'Ibl.CRM/Organizations/write', 'Ibl.CRM/Organizations/delete');
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   tenant_admin: PERMISSIONS,
-  manager: [...WRITE, 'crm.stages.write', 'users.write', 'events.read'],
+  manager: [...WRITE, 'crm.stages.write', 'users.write', 'events.read', 'registry.merge', 'Ibl.CRM/Invite/action'],
   user: WRITE,
   viewer: READ,
 };

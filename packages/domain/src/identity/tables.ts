@@ -20,6 +20,11 @@ export interface UsersTable {
   email_verified: boolean;
   /** The permission profile assigned (document 001's profileId); null when none. */
   profile_id: number | null;
+  /**
+   * Bumped by a password change, a logout-all, a deactivation and an erasure: an access token
+   * issued under an older epoch (its `ep` claim) is refused at its next request.
+   */
+  session_epoch: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -36,6 +41,8 @@ export interface ApiKeysTable {
   name: string;
   prefix: string;
   key_hash: string;
+  /** The permission profile bounding the key (intersected with its user's own permissions); null: the user's. */
+  profile_id: number | null;
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
@@ -50,6 +57,10 @@ export interface RefreshTokensTable {
   revoked_at: Date | null;
   replaced_by: string | null;
   created_at: Date;
+  /** Until when a second use of this (rotated) token answers the pair it was rotated into. */
+  grace_until: Date | null;
+  /** That pair, AES-256-GCM under a key derived from this token's clear text (never stored). */
+  grace_pair: string | null;
 }
 
 declare module '@crm/db' {

@@ -3,10 +3,11 @@ import { sql } from 'kysely';
 import { checkOwner, lockKey } from '../companies/commands.ts';
 import '../companies/tables.ts';
 import type { CommandContext } from '../shared/command.ts';
-import { DomainError, notFound } from '../shared/errors.ts';
+import { DomainError } from '../shared/errors.ts';
 import { addPerson, deletePerson, type PersonValues, replacement, revisePerson } from './decide.ts';
 import { personStream } from './events.ts';
 import { findPerson } from './queries.ts';
+import { lockLivePerson } from './users-link.ts';
 import type { PersonsTable } from './tables.ts';
 
 // Document 003's person commands: the same person aggregate deal contacts use.
@@ -83,18 +84,8 @@ export async function addPersonRecord(ctx: CommandContext, v: Partial<PersonValu
   return (await findPerson(ctx.tx, ctx.tenantId, id))!;
 }
 
-async function lockPerson(ctx: CommandContext, personId: string): Promise<PersonsTable> {
-  const row = await ctx.tx
-    .selectFrom('persons')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('id', '=', personId)
-    .where('merged_into', 'is', null)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!row) throw notFound('person', personId);
-  return row;
-}
+/** A merged-away person still reads, but is not written: 409 person_merged, pointing at the survivor. */
+const lockPerson = lockLivePerson;
 
 /** PATCH changes what is given; PUT (`replace`) also resets what it leaves out to the defaults. */
 export async function changePersonRecord(

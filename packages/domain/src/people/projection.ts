@@ -1,5 +1,6 @@
 import { type TableRow, typedRowProjection } from '../shared/events.ts';
 import { PersonEvent, personEventSchemas } from './events.ts';
+import { ERASED_PERSONAL, isSealed } from '../privacy/rules.ts';
 import './tables.ts';
 
 const FIELDS = ['name', 'primary_email', 'contact_numbers', 'job_title', 'owner_user_id'] as const;
@@ -51,6 +52,9 @@ export const personsProjection = typedRowProjection(personEventSchemas, {
   creates: [PersonEvent.PersonCreated, PersonEvent.PersonAdded],
   keysOf: (e) => [e.streamId],
   evolve(row, e) {
+    // Read through the store's privacy codec, an event is opened (or shows erased placeholders);
+    // still sealed means a reader without the codec, which would fold ciphertext into the table.
+    if (isSealed(e.data)) throw new Error(`person event ${e.eventId} reached the projection sealed: read it with the privacy codec`);
     const version = String(e.streamVersion);
     if (e.type === PersonEvent.PersonCreated) {
       const d = e.data;
@@ -101,6 +105,23 @@ export const personsProjection = typedRowProjection(personEventSchemas, {
       apply(next, e.data.changes, REVISABLE);
       apply(next, e.data.personal, REVISABLE);
       return next;
+    }
+    switch (e.type) {
+      // Document 003: `active` is false once the person is bound to a platform user or merged away.
+      case PersonEvent.PersonLinkedToUser:
+        return { ...next, platform_user_id: e.data.user_id, active: false };
+      case PersonEvent.PersonUnlinkedFromUser:
+        return { ...next, platform_user_id: null, active: next.merged_into === null };
+      case PersonEvent.PersonMergedInto:
+        return { ...next, active: false, merged_into: e.data.into };
+      case PersonEvent.PersonMergeReverted:
+        return { ...next, active: e.data.active, merged_into: null };
+      case PersonEvent.PersonErased:
+        return { ...next, ...structuredClone(ERASED_PERSONAL) };
+      case PersonEvent.PersonInvited:
+      case PersonEvent.PersonsMerged:
+      case PersonEvent.PersonsMergeUndone:
+        return next;
     }
     apply(next, e.data.changes, FIELDS);
     return next;

@@ -52,3 +52,20 @@ export async function listPersons(tx: Tx, tenantId: string, f: PersonFilters, pa
 }
 
 export const notFoundPerson = (personId: string) => notFound('person', personId);
+
+/** A person whatever became of them: a merged-away person too (inactive, `merged_into` set). */
+export async function resolvePerson(tx: Tx, tenantId: string, personId: string): Promise<PersonsTable | undefined> {
+  return tx.selectFrom('persons').selectAll().where('tenant_id', '=', tenantId).where('id', '=', personId).executeTakeFirst();
+}
+
+/** The merges a person took part in, as primary or duplicate, newest first. */
+export async function mergesOfPerson(tx: Tx, tenantId: string, personId: string) {
+  return tx
+    .selectFrom('person_merges')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('primary_id', '=', personId), sql<boolean>`duplicate_ids @> ${JSON.stringify([personId])}::jsonb`]))
+    .orderBy('merged_at', 'desc')
+    .orderBy('id')
+    .execute();
+}

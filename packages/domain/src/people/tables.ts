@@ -19,8 +19,23 @@ export interface PersonsTable {
   updated_at: Date;
 }
 
+/** One merge of persons (read model of PersonsMerged / PersonsMergeUndone): what an undo moves back. */
+export interface PersonMergesTable {
+  tenant_id: string;
+  id: string;
+  primary_id: string;
+  duplicate_ids: string[];
+  moves: unknown;
+  reparented: unknown;
+  merged_by: number | null;
+  merged_at: Date;
+  undone_by: number | null;
+  undone_at: Date | null;
+}
+
 declare module '@crm/db' {
   interface Database {
     persons: PersonsTable;
+    person_merges: PersonMergesTable;
   }
 }

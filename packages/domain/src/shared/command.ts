@@ -1,5 +1,5 @@
 import type { Tx } from '@crm/db';
-import type { EventMetadata, EventStore } from '@crm/eventstore';
+import type { EventMetadata, EventStore, NewEvent, StreamRef } from '@crm/eventstore';
 import type { Clock } from './clock.ts';
 
 /** What a command handler needs besides its input: the open tenant transaction and who is acting. */
@@ -11,4 +11,16 @@ export interface CommandContext {
   userId: number | null;
   metadata: EventMetadata;
   clock: Clock;
+}
+
+/**
+ * Appends what a command decided to one stream, in the command's transaction, as its actor.
+ * `readAt` is the stream version the command decided from (a read model's `version` column, or
+ * the stream's own): 0 means the stream must not exist yet. Either way a concurrent append to the
+ * same stream makes this one fail instead of both succeeding. No events: nothing is appended.
+ */
+export async function appendDecided(ctx: CommandContext, stream: StreamRef, readAt: number | string, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const version = Number(readAt);
+  await ctx.store.append(ctx.tx, ctx.tenantId, stream, version === 0 ? 'no_stream' : version, events, ctx.metadata);
 }

@@ -10,6 +10,8 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'precondition_failed'
+  /** Well-formed and allowed, but the resource's state refuses it (HTTP 422). */
+  | 'unprocessable'
   | 'rate_limited'
   | 'payload_too_large'
   | 'unsupported_media_type';

@@ -26,6 +26,26 @@ export function eventBuilder<S extends EventSchemaRegistry>(_schemas: S) {
   return <K extends TypeOf<S>>(type: K, data: z.output<S[K]>): NewEvent<K, z.output<S[K]>> => ({ type, data });
 }
 
+/** The data of one event type of a registry: `EventData<typeof dealEventSchemas, 'DealMoved'>`. */
+export type EventData<S extends EventSchemaRegistry, K extends TypeOf<S>> = z.output<S[K]>;
+
+/** A registry's type constants, `{ DealMoved: 'DealMoved', ... }`: each value is its own literal type. */
+export type EventTypes<S extends EventSchemaRegistry> = { readonly [K in TypeOf<S>]: K };
+
+/**
+ * A module's event registry from its schemas alone: the schemas (what the store parses at append),
+ * the type constants (for `handles` lists and `case` labels), a builder and a guard, all typed from
+ * the one object so that a new event type is declared in one place. The module names them:
+ * `export const { schemas: dealEventSchemas, types: DealEvent, event: dealEvent, is: isDealEvent } =
+ * defineEvents({ DealCreated: z.object(...), ... })`, and derives its union types with NewEventOf /
+ * StoredEventOf.
+ */
+export function defineEvents<const S extends EventSchemaRegistry>(schemas: S) {
+  // Object.fromEntries loses the key-to-literal link; every key maps to itself, which is EventTypes.
+  const types = Object.freeze(Object.fromEntries(Object.keys(schemas).map((type) => [type, type]))) as EventTypes<S>;
+  return { schemas, types, event: eventBuilder(schemas), is: eventGuard(schemas) };
+}
+
 /*
  * Narrowing a stored event by its type is where it is trusted to match that type's schema: the
  * store parsed it at append (and upcasters bring old versions to the current shape on read), so
@@ -40,6 +60,12 @@ export function eventGuard<S extends EventSchemaRegistry>(_schemas: S) {
 function isOneOf<S extends EventSchemaRegistry, T extends TypeOf<S>>(types: ReadonlySet<string>, e: StoredEvent): e is StoredEventOf<S, T> {
   return types.has(e.type);
 }
+
+/** The columns a row projection stamps on every write: the stream version it reflects, and when. */
+export const rowStamp = (e: StoredEvent) => ({ version: String(e.streamVersion), updated_at: e.occurredAt });
+
+/** The columns of a row an event creates, besides its own data: tenant, key and the stamps. */
+export const rowCreated = <K>(e: StoredEvent, id: K) => ({ tenant_id: e.tenantId, id, ...rowStamp(e), created_at: e.occurredAt });
 
 /** A read-model table's row as a projection folds it: the table's interface, by name. */
 export type TableRow<Tb extends keyof Database> = Database[Tb] & Record<string, unknown>;

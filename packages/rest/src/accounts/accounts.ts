@@ -4,6 +4,7 @@ import { readOnlyKeys } from '../crm/persons.ts';
 import { accountsFace } from '../shared/face.ts';
 import { queryNumber } from '../shared/fields.ts';
 import { pageLinks, paginated } from '../shared/paging.ts';
+import { asIs, noContent } from '../shared/parts.ts';
 import { routesOf } from '../shared/route.ts';
 
 // Document 002's accounts, served at /api/accounts/: the companies of document 003, camelCase.
@@ -95,20 +96,16 @@ export const accountRoutes = [
     method: 'delete',
     path: '/api/accounts/{id}/',
     contract: c.delete,
-    status: 204,
     params,
-    response: z.undefined(),
+    ...noContent,
     input: ({ params: p }) => ({ accountId: p.id }),
-    output: () => undefined,
   }),
   json({
     method: 'get',
     path: '/api/accounts/{id}/contacts/',
-    contract: c.contacts,
     status: 200,
     params,
-    response: c.contacts.output,
+    ...asIs(c.contacts),
     input: ({ params: p }) => ({ accountId: p.id }),
-    output: (r) => r,
   }),
 ];

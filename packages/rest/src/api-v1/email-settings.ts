@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { queryNumber } from '../shared/fields.ts';
 import { apiV1Face } from '../shared/face.ts';
 import { routesOf } from '../shared/route.ts';
+import { asIs, fromBody, fromBodyOrEmpty, fromNothing, fromQuery } from '../shared/parts.ts';
 
 // /api/v1/settings/email/* (document 001, {success, data}, camelCase). The document names the
 // paths and no methods for updates: PUT and PATCH are accepted alike, both as a partial update
@@ -11,34 +12,26 @@ import { routesOf } from '../shared/route.ts';
 
 const c = contracts.emailSettings;
 const { json } = routesOf(apiV1Face);
-const same = <T>(x: T) => x;
 const BASE = '/api/v1/settings/email';
 const UPDATE_NOTE = ' (PUT and PATCH alike: the document gives no method; fields left out keep their value.)';
 
-type Section = (typeof c)['sender' | 'tracking' | 'compliance' | 'footer' | 'deliverability'];
+/** A section's read and its update; SMTP's update is its save (the password makes it more than an update). */
+type Section =
+  | (typeof c)['sender' | 'tracking' | 'compliance' | 'footer' | 'deliverability']
+  | { get: typeof c.smtp.get; update: typeof c.smtp.save };
 
 function sectionRoutes(name: string, s: Section) {
   return [
-    json({
-      method: 'get',
-      path: `${BASE}/${name}`,
-      contract: s.get,
-      status: 200,
-      response: s.get.output,
-      input: () => undefined,
-      output: same,
-    }),
+    json({ method: 'get', path: `${BASE}/${name}`, status: 200, ...asIs(s.get), ...fromNothing }),
     ...(['put', 'patch'] as const).map((method) =>
       json({
         method,
         path: `${BASE}/${name}`,
-        contract: s.update,
         status: 200,
         summary: `${s.update.summary}${UPDATE_NOTE}`,
         body: s.update.input,
-        response: s.update.output,
-        input: ({ body }) => body,
-        output: same,
+        ...asIs(s.update),
+        ...fromBody,
       }),
     ),
   ];
@@ -51,60 +44,20 @@ const outboxQuery = z.object({
 });
 
 export const emailSettingsRoutes = [
-  json({
-    method: 'get',
-    path: `${BASE}/smtp`,
-    contract: c.smtp.get,
-    status: 200,
-    response: c.smtp.get.output,
-    input: () => undefined,
-    output: same,
-  }),
-  ...(['put', 'patch'] as const).map((method) =>
-    json({
-      method,
-      path: `${BASE}/smtp`,
-      contract: c.smtp.save,
-      status: 200,
-      summary: `${c.smtp.save.summary}${UPDATE_NOTE}`,
-      body: c.smtp.save.input,
-      response: c.smtp.save.output,
-      input: ({ body }) => body,
-      output: same,
-    }),
-  ),
+  ...sectionRoutes('smtp', { get: c.smtp.get, update: c.smtp.save }),
   json({
     method: 'post',
     path: `${BASE}/smtp/test`,
-    contract: c.smtp.test,
     status: 200,
     body: c.smtp.test.input.optional(),
-    response: c.smtp.test.output,
-    input: ({ body }) => body ?? {},
-    output: same,
+    ...asIs(c.smtp.test),
+    ...fromBodyOrEmpty,
   }),
   ...sectionRoutes('sender', c.sender),
   ...sectionRoutes('tracking', c.tracking),
   ...sectionRoutes('compliance', c.compliance),
   ...sectionRoutes('footer', c.footer),
   ...sectionRoutes('deliverability', c.deliverability),
-  json({
-    method: 'get',
-    path: `${BASE}/status`,
-    contract: c.status,
-    status: 200,
-    response: c.status.output,
-    input: () => undefined,
-    output: same,
-  }),
-  json({
-    method: 'get',
-    path: `${BASE}/outbox`,
-    contract: c.outbox.list,
-    status: 200,
-    query: outboxQuery,
-    response: c.outbox.list.output,
-    input: ({ query }) => query,
-    output: same,
-  }),
+  json({ method: 'get', path: `${BASE}/status`, status: 200, ...asIs(c.status), ...fromNothing }),
+  json({ method: 'get', path: `${BASE}/outbox`, status: 200, query: outboxQuery, ...asIs(c.outbox.list), ...fromQuery }),
 ];

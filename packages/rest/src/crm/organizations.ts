@@ -4,6 +4,7 @@ import { snakeFace, snakeInput } from '../shared/casing.ts';
 import { crmFace } from '../shared/face.ts';
 import { queryNumber } from '../shared/fields.ts';
 import { pageLinks, paginated } from '../shared/paging.ts';
+import { noContent, shownAs } from '../shared/parts.ts';
 import { routesOf } from '../shared/route.ts';
 import { CRM_PREFIXES, cappedPageSize, readOnlyKeys } from './persons.ts';
 
@@ -20,6 +21,10 @@ const patchFields = snakeInput(c.update.input.omit({ organizationId: true }).sha
 const ignored = readOnlyKeys(['id', 'platform', 'created_at', 'updated_at']);
 const body = z.strictObject({ ...fields.schema.shape, ...ignored });
 const patchBody = z.strictObject({ ...patchFields.schema.shape, ...ignored }).optional();
+
+/** Every answer but the list's and the delete's is one organization. */
+const shown = shownAs(organization);
+const one = (prefix: string) => `${prefix}/organizations/{id}/`;
 
 const f = c.list.input.unwrap().shape;
 const listQuery = z.object({
@@ -50,50 +55,44 @@ export const organizationRoutes = CRM_PREFIXES.flatMap((prefix) => [
     contract: c.create,
     status: 201,
     body,
-    response: organization.schema,
+    ...shown,
     input: ({ body: b }) => fields.toContract(b),
-    output: organization.map,
   }),
   json({
     method: 'get',
-    path: `${prefix}/organizations/{id}/`,
+    path: one(prefix),
     contract: c.get,
     status: 200,
     params,
-    response: organization.schema,
+    ...shown,
     input: ({ params: p }) => ({ organizationId: p.id }),
-    output: organization.map,
   }),
   json({
     method: 'put',
-    path: `${prefix}/organizations/{id}/`,
+    path: one(prefix),
     contract: c.replace,
     status: 200,
     params,
     body,
-    response: organization.schema,
+    ...shown,
     input: ({ params: p, body: b }) => ({ ...fields.toContract(b), organizationId: p.id }),
-    output: organization.map,
   }),
   json({
     method: 'patch',
-    path: `${prefix}/organizations/{id}/`,
+    path: one(prefix),
     contract: c.update,
     status: 200,
     params,
     body: patchBody,
-    response: organization.schema,
+    ...shown,
     input: ({ params: p, body: b }) => ({ ...patchFields.toContract(b ?? {}), organizationId: p.id }),
-    output: organization.map,
   }),
   json({
     method: 'delete',
-    path: `${prefix}/organizations/{id}/`,
+    path: one(prefix),
     contract: c.delete,
-    status: 204,
     params,
-    response: z.undefined(),
+    ...noContent,
     input: ({ params: p }) => ({ organizationId: p.id }),
-    output: () => undefined,
   }),
 ]);

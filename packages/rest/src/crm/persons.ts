@@ -33,7 +33,7 @@ const page = paginated(person.schema);
 const personParams = z.object({ id: c.get.input.shape.personId });
 const fields = snakeInput(c.create.input.shape);
 const patchFields = snakeInput(c.update.input.omit({ personId: true }).shape);
-const ignored = readOnlyKeys(['id', 'platform', 'platform_user', 'active', 'created_at', 'updated_at']);
+const ignored = readOnlyKeys(['id', 'platform', 'platform_user', 'active', 'created_at', 'updated_at', 'merged_into']);
 const body = z.strictObject({ ...fields.schema.shape, ...ignored });
 const patchBody = z.strictObject({ ...patchFields.schema.shape, ...ignored }).optional();
 

@@ -45,48 +45,42 @@ export const apiV1Face: Face = {
   }),
 };
 
+/**
+ * A face that answers bare resources (no envelope) and errors with a snake_case `request_id`; the
+ * documents differ only in where the message goes (`message`, or Django REST Framework's `detail`).
+ */
+function bareFace(name: string, tag: string, messageKey: 'message' | 'detail'): Face {
+  return {
+    name,
+    tag,
+    ok: (data) => data,
+    okSchema: (data) => data,
+    error: ({ code, message, details, requestId }) => ({
+      [messageKey]: message,
+      code,
+      ...(details ? { details } : {}),
+      request_id: requestId,
+    }),
+    errorSchema: z.object({
+      [messageKey]: z.string(),
+      code: z.string().describe('machine-readable, stable'),
+      details: z.unknown().optional(),
+      request_id: z.string(),
+    }),
+  };
+}
+
 /** Document 000: bare resources, snake_case, errors as {code, message}. */
-export const v1Face: Face = {
-  name: 'v1',
-  tag: 'Pipeline CRM (document 000)',
-  ok: (data) => data,
-  okSchema: (data) => data,
-  error: ({ code, message, details, requestId }) => ({ code, message, ...(details ? { details } : {}), request_id: requestId }),
-  errorSchema: z.object({
-    code: z.string().describe('machine-readable, stable'),
-    message: z.string(),
-    details: z.unknown().optional(),
-    request_id: z.string(),
-  }),
-};
+export const v1Face: Face = bareFace('v1', 'Pipeline CRM (document 000)', 'message');
 
 /**
  * Document 003 (persons and organizations, a Django REST Framework service): bare resources,
  * snake_case, `{count, next, previous, results}` pages, errors with DRF's `detail` plus our `code`.
  */
-export const crmFace: Face = {
-  name: 'crm',
-  tag: 'CRM persons and organizations (document 003)',
-  ok: (data) => data,
-  okSchema: (data) => data,
-  error: ({ code, message, details, requestId }) => ({ detail: message, code, ...(details ? { details } : {}), request_id: requestId }),
-  errorSchema: z.object({
-    detail: z.string(),
-    code: z.string().describe('machine-readable, stable'),
-    details: z.unknown().optional(),
-    request_id: z.string(),
-  }),
-};
+export const crmFace: Face = bareFace('crm', 'CRM persons and organizations (document 003)', 'detail');
 
-/** Document 002 (accounts): camelCase resources, errors as {code, message}. */
-export const accountsFace: Face = {
-  name: 'accounts',
-  tag: 'Accounts (document 002)',
-  ok: (data) => data,
-  okSchema: (data) => data,
-  error: v1Face.error,
-  errorSchema: v1Face.errorSchema,
-};
+/** Document 002 (accounts): camelCase resources, errors as {code, message} like document 000's. */
+export const accountsFace: Face = { ...v1Face, name: 'accounts', tag: 'Accounts (document 002)' };
 
 /** The face a path belongs to, for answers given before a route is known (413, 404). */
 export function faceOfPath(path: string): Face {

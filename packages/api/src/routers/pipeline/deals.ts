@@ -17,16 +17,16 @@ const EXPORT_PAGE = 1000;
 
 export const dealsRouter = router({
   create: mutation(c.create, async ({ ctx, input }) => {
-    const row = await runCommand(ctx, async (cmd) => {
-      const id = await deals.createDeal(cmd, {
+    // Commands answer with the row their projection wrote: no read-back.
+    const row = await runCommand(ctx, (cmd) =>
+      deals.createDeal(cmd, {
         name: input.name,
         domain: input.domain ?? null,
         valueUsd: input.valueUsd,
         stageId: input.stageId,
         ownerUserId: input.ownerUserId,
-      });
-      return mustGetDeal(cmd.tx, cmd.tenantId, id);
-    });
+      }),
+    );
     return dealDto(row);
   }),
 
@@ -58,24 +58,20 @@ export const dealsRouter = router({
   }),
 
   update: mutation(c.update, async ({ ctx, input }) => {
-    const row = await runCommand(ctx, async (cmd) => {
-      await deals.updateDeal(cmd, input.dealId, {
+    const row = await runCommand(ctx, (cmd) =>
+      deals.updateDeal(cmd, input.dealId, {
         name: input.name,
         domain: input.domain,
         valueUsd: input.valueUsd,
         ownerUserId: input.ownerUserId,
         expectedVersion: input.expectedVersion,
-      });
-      return mustGetDeal(cmd.tx, cmd.tenantId, input.dealId);
-    });
+      }),
+    );
     return dealDto(row);
   }),
 
   move: mutation(c.move, async ({ ctx, input }) => {
-    const row = await runCommand(ctx, async (cmd) => {
-      await deals.moveDeal(cmd, input.dealId, input.stageId, input.expectedVersion);
-      return mustGetDeal(cmd.tx, cmd.tenantId, input.dealId);
-    });
+    const row = await runCommand(ctx, (cmd) => deals.moveDeal(cmd, input.dealId, input.stageId, input.expectedVersion));
     return dealDto(row);
   }),
 

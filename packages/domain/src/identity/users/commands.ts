@@ -7,6 +7,7 @@ import type { Role } from '../roles.ts';
 import '../tables.ts';
 import * as decide from './decide.ts';
 import { emailTaken } from './queries.ts';
+import { linkPersonsToNewUser } from '../../people/users-link.ts';
 import './tables.ts';
 
 /** How long an invitation link works. */
@@ -84,6 +85,8 @@ export async function inviteUser(ctx: CommandContext, actor: decide.Actor, input
   const { rows } = await sql<{ id: number }>`select nextval('user_ids')::int as id`.execute(ctx.tx);
   const userId = rows[0]!.id;
   await append(ctx, userId, 0, decide.inviteUser(actor, { ...input, userId }));
+  // Document 003: a user created with a person's email is bound to that person.
+  await linkPersonsToNewUser(ctx, userId, input.email);
   return { userId, token: await storeInvitation(ctx, userId) };
 }
 

@@ -27,6 +27,7 @@ export function evolveUser(row: TableRow<'users'> | null, e: StoredEventOf<typeo
       status: 'invited',
       email_verified: false,
       profile_id: d.profile_id,
+      session_epoch: row?.session_epoch ?? 0,
       created_at: e.occurredAt,
       updated_at: e.occurredAt,
     };
@@ -41,10 +42,19 @@ export function evolveUser(row: TableRow<'users'> | null, e: StoredEventOf<typeo
     case UserLifecycleEvent.UserUpdated:
       return { ...row, ...at, ...e.data.changes };
     case UserLifecycleEvent.UserDeactivated:
-      return { ...row, ...at, status: 'inactive' };
+      // Reactivation does not bring back the tokens this ended: the user logs in again.
+      return { ...row, ...at, status: 'inactive', session_epoch: row.session_epoch + 1 };
     case UserLifecycleEvent.UserActivated:
       return { ...row, ...at, status: 'active' };
     case UserLifecycleEvent.UserErased:
-      return { ...row, ...at, ...erasedUser(row.id), status: 'erased', email_verified: false, profile_id: null };
+      return {
+        ...row,
+        ...at,
+        ...erasedUser(row.id),
+        status: 'erased',
+        email_verified: false,
+        profile_id: null,
+        session_epoch: row.session_epoch + 1,
+      };
   }
 }

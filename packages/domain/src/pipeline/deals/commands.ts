@@ -5,6 +5,7 @@ import type { CommandContext } from '../../shared/command.ts';
 import { DomainError, notFound } from '../../shared/errors.ts';
 import * as decide from './decide.ts';
 import { type DealEvent, dealStream } from './events.ts';
+import { dealRowAfter } from './projections.ts';
 import { getContact, getDeal } from './queries.ts';
 import type { DealsTable } from './tables.ts';
 
@@ -17,12 +18,13 @@ async function loadDeal(
   ctx: CommandContext,
   dealId: string,
   opts: { contacts?: boolean } = {},
-): Promise<decide.DealState & { stage_name: string }> {
+): Promise<decide.DealState & { stage_name: string; row: DealsTable }> {
   const { rows } = await sql<DealsTable & { stage_name: string | null }>`select d.*, s.name as stage_name
     from crm_deals d left join crm_stages s on s.id = d.stage_id and s.tenant_id = d.tenant_id
     where d.tenant_id = ${ctx.tenantId} and d.id = ${dealId} for update of d`.execute(ctx.tx);
-  const row = rows[0];
-  if (!row) throw notFound('deal', dealId);
+  const found = rows[0];
+  if (!found) throw notFound('deal', dealId);
+  const { stage_name, ...row } = found;
   // Only contact commands need the contacts; the rest skip the query.
   const contacts = opts.contacts
     ? await ctx.tx
@@ -32,7 +34,7 @@ async function loadDeal(
         .where('deal_id', '=', dealId)
         .execute()
     : [];
-  return { ...row, version: Number(row.version), contacts, stage_name: row.stage_name ?? 'deleted stage' };
+  return { ...row, version: Number(row.version), contacts, stage_name: stage_name ?? 'deleted stage', row };
 }
 
 /**
@@ -69,9 +71,17 @@ async function checkOwner(ctx: CommandContext, userId: number | null | undefined
     throw new DomainError('invalid', 'owner_not_found', `user ${userId} is not a member of this tenant`, { owner_user_id: userId });
 }
 
-async function append(ctx: CommandContext, deal: { id: string; version: number }, events: DealEvent[]) {
-  if (events.length === 0) return;
-  await ctx.store.append(ctx.tx, ctx.tenantId, dealStream(deal.id), deal.version === 0 ? 'no_stream' : deal.version, events, ctx.metadata);
+/** Appends, and answers with the deal row the deals projection wrote (see dealRowAfter). */
+async function append(ctx: CommandContext, deal: { id: string; version: number; row: DealsTable | null }, events: DealEvent[]) {
+  if (events.length === 0) return deal.row;
+  const version = deal.version === 0 ? 'no_stream' : deal.version;
+  return dealRowAfter(deal.row, await ctx.store.append(ctx.tx, ctx.tenantId, dealStream(deal.id), version, events, ctx.metadata));
+}
+
+/** The row a command on an existing deal answers with: it only ever leaves one there. */
+function written(row: DealsTable | null, dealId: string): DealsTable {
+  if (!row) throw notFound('deal', dealId);
+  return row;
 }
 
 export async function createDeal(
@@ -83,18 +93,18 @@ export async function createDeal(
   const owner = input.ownerUserId === undefined ? ctx.userId : input.ownerUserId;
   await checkOwner(ctx, owner);
   const dealId = randomUUID();
-  await append(
+  const row = await append(
     ctx,
-    { id: dealId, version: 0 },
+    { id: dealId, version: 0, row: null },
     decide.createDeal({ dealId, name: input.name, domain: input.domain, valueUsd: input.valueUsd, stage, ownerUserId: owner }),
   );
-  return dealId;
+  return written(row, dealId);
 }
 
 export async function updateDeal(ctx: CommandContext, dealId: string, input: decide.UpdateDeal) {
   const deal = await loadDeal(ctx, dealId);
   await checkOwner(ctx, input.ownerUserId);
-  await append(ctx, deal, decide.updateDeal(deal, input));
+  return written(await append(ctx, deal, decide.updateDeal(deal, input)), dealId);
 }
 
 export async function moveDeal(ctx: CommandContext, dealId: string, stageId: string, expectedVersion?: number) {
@@ -107,7 +117,10 @@ export async function moveDeal(ctx: CommandContext, dealId: string, stageId: str
     throw error;
   }
   const deal = await loadDeal(ctx, dealId);
-  await append(ctx, deal, decide.moveDeal(deal, { from: { id: deal.stage_id, name: deal.stage_name }, to, expectedVersion }));
+  return written(
+    await append(ctx, deal, decide.moveDeal(deal, { from: { id: deal.stage_id, name: deal.stage_name }, to, expectedVersion })),
+    dealId,
+  );
 }
 
 export async function deleteDeal(ctx: CommandContext, dealId: string, expectedVersion?: number) {

@@ -1,14 +1,65 @@
 import type { Tx } from '@crm/db';
-import { prepareInsert, type Projection, type StoredEvent } from '@crm/eventstore';
+import { prepareInsert, type Projection, runWrites, type StoredEvent, type TableWrite } from '@crm/eventstore';
 import { sql } from 'kysely';
 import { narrower, type TableRow, typedRowProjection } from '../../shared/events.ts';
 import { DealEvent, dealEventSchemas, type StoredDealEvent } from './events.ts';
+import type { DealsTable } from './tables.ts';
 
 const ALL = Object.values(DealEvent);
 const actorOf = (e: StoredEvent): number | null => {
   const id = e.metadata.userId;
   return typeof id === 'number' ? id : null;
 };
+
+/** A deal row after one of its events: what the projection writes (and what commands answer with). */
+function evolveDeal(row: TableRow<'crm_deals'> | null, e: StoredDealEvent): TableRow<'crm_deals'> | null {
+  const version = String(e.streamVersion);
+  switch (e.type) {
+    case DealEvent.DealCreated: {
+      const d = e.data;
+      return {
+        tenant_id: e.tenantId,
+        id: d.deal_id,
+        name: d.name,
+        domain: d.domain,
+        value_usd: d.value_usd,
+        stage_id: d.stage_id,
+        owner_user_id: d.owner_user_id,
+        stage_entered_at: e.occurredAt,
+        version,
+        created_by: actorOf(e),
+        created_at: e.occurredAt,
+        updated_at: e.occurredAt,
+      };
+    }
+    case DealEvent.DealUpdated: {
+      if (!row) return null;
+      const next: TableRow<'crm_deals'> = { ...row, version, updated_at: e.occurredAt };
+      // Each change names a deal column; the event says what it became.
+      for (const [field, change] of Object.entries(e.data.changes)) next[field] = change.to;
+      return next;
+    }
+    case DealEvent.DealMoved:
+      return row && { ...row, stage_id: e.data.to_stage_id, stage_entered_at: e.occurredAt, version, updated_at: e.occurredAt };
+    case DealEvent.DealDeleted:
+      return null;
+    default:
+      return row && { ...row, version };
+  }
+}
+
+const asDealRowEvent = narrower(dealEventSchemas, ALL, 'pipeline.deals');
+
+/**
+ * The deal row as the deals projection writes it after `events` (just appended to its stream),
+ * from the row as it was (null for a new deal): a command answers with it instead of reading the
+ * row back. Same evolve as the projection, from the same locked row, so the same row.
+ */
+export function dealRowAfter(row: DealsTable | null, events: readonly StoredEvent[]): DealsTable | null {
+  let next: TableRow<'crm_deals'> | null = row && { ...row };
+  for (const e of events) next = evolveDeal(next, asDealRowEvent(e));
+  return next;
+}
 
 /** The deal row: the board, the list, the leaderboard and the export all read it. */
 export const dealsProjection = typedRowProjection(dealEventSchemas, {
@@ -33,41 +84,7 @@ export const dealsProjection = typedRowProjection(dealEventSchemas, {
   handles: ALL,
   creates: [DealEvent.DealCreated],
   keysOf: (e) => [e.streamId],
-  evolve(row, e) {
-    const version = String(e.streamVersion);
-    switch (e.type) {
-      case DealEvent.DealCreated: {
-        const d = e.data;
-        return {
-          tenant_id: e.tenantId,
-          id: d.deal_id,
-          name: d.name,
-          domain: d.domain,
-          value_usd: d.value_usd,
-          stage_id: d.stage_id,
-          owner_user_id: d.owner_user_id,
-          stage_entered_at: e.occurredAt,
-          version,
-          created_by: actorOf(e),
-          created_at: e.occurredAt,
-          updated_at: e.occurredAt,
-        };
-      }
-      case DealEvent.DealUpdated: {
-        if (!row) return null;
-        const next: TableRow<'crm_deals'> = { ...row, version, updated_at: e.occurredAt };
-        // Each change names a deal column; the event says what it became.
-        for (const [field, change] of Object.entries(e.data.changes)) next[field] = change.to;
-        return next;
-      }
-      case DealEvent.DealMoved:
-        return row && { ...row, stage_id: e.data.to_stage_id, stage_entered_at: e.occurredAt, version, updated_at: e.occurredAt };
-      case DealEvent.DealDeleted:
-        return null;
-      default:
-        return row && { ...row, version };
-    }
-  },
+  evolve: (row, e) => evolveDeal(row, e),
 });
 
 export const dealContactsProjection = typedRowProjection(dealEventSchemas, {
@@ -75,10 +92,23 @@ export const dealContactsProjection = typedRowProjection(dealEventSchemas, {
   table: 'crm_deal_contacts',
   key: 'id',
   columns: ['tenant_id', 'id', 'deal_id', 'person_id', 'role', 'created_at', 'updated_at'],
-  handles: [DealEvent.DealContactAttached, DealEvent.DealContactUpdated, DealEvent.DealContactDetached, DealEvent.DealDeleted],
+  handles: [
+    DealEvent.DealContactAttached,
+    DealEvent.DealContactUpdated,
+    DealEvent.DealContactDetached,
+    DealEvent.DealDeleted,
+    DealEvent.DealContactsReparented,
+  ],
   creates: [DealEvent.DealContactAttached],
-  keysOf: (e) => (e.type === DealEvent.DealDeleted ? [] : [e.data.contact_id]),
-  evolve(row, e) {
+  keysOf: (e) => {
+    if (e.type === DealEvent.DealDeleted) return [];
+    if (e.type === DealEvent.DealContactsReparented) {
+      const d = e.data;
+      return [...d.moved, ...d.removed.map((r) => r.contact_id), ...d.restored.map((r) => r.contact_id)];
+    }
+    return [e.data.contact_id];
+  },
+  evolve(row, e, key) {
     switch (e.type) {
       case DealEvent.DealContactAttached: {
         const d = e.data;
@@ -96,6 +126,24 @@ export const dealContactsProjection = typedRowProjection(dealEventSchemas, {
         return row && { ...row, role: e.data.role, updated_at: e.occurredAt };
       case DealEvent.DealContactDetached:
         return e.data.contact_id === row?.id ? null : row;
+      case DealEvent.DealContactsReparented: {
+        const d = e.data;
+        if (d.removed.some((r) => r.contact_id === key)) return null;
+        const restored = d.restored.find((r) => r.contact_id === key);
+        if (restored) {
+          // Back with its old id, role and creation time: an undo leaves the link as it was.
+          return {
+            tenant_id: e.tenantId,
+            id: key,
+            deal_id: e.streamId,
+            person_id: d.to_person_id,
+            role: restored.role,
+            created_at: new Date(restored.created_at),
+            updated_at: e.occurredAt,
+          };
+        }
+        return row && { ...row, person_id: d.to_person_id, updated_at: e.occurredAt };
+      }
       default:
         return row;
     }
@@ -183,16 +231,24 @@ const timelineRow = (stored: StoredEvent) => {
   };
 };
 
+const timelineWrites = (events: StoredEvent[]): TableWrite[] => [
+  {
+    table: 'crm_deal_timeline',
+    statement: sql`insert into crm_deal_timeline
+      select * from jsonb_populate_recordset(null::crm_deal_timeline, ${JSON.stringify(events.map(timelineRow))}::jsonb)
+      on conflict do nothing`,
+  },
+];
+
 /** One row per deal event, never changed afterwards: the rebuild can write each batch as it comes. */
 export const dealTimelineProjection: Projection = {
   name: 'pipeline.deal_timeline',
   tables: ['crm_deal_timeline'],
   handles: ALL,
   async apply(tx: Tx, events: StoredEvent[]) {
-    const rows = events.map(timelineRow);
-    await sql`insert into crm_deal_timeline select * from jsonb_populate_recordset(null::crm_deal_timeline, ${JSON.stringify(rows)}::jsonb)
-      on conflict do nothing`.execute(tx);
+    await runWrites(tx, timelineWrites(events));
   },
+  prepare: async (_tx, events) => timelineWrites(events),
   bulk: (columns) => ({
     add: (events) => prepareInsert('crm_deal_timeline', columns('crm_deal_timeline'), events.map(timelineRow)),
     finish: () => [],

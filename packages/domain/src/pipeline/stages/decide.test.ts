@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainError } from '../../shared/errors.ts';
+import { refusal } from '../../shared/refusal.ts';
 import { addStage, removeStage, reorderStages, type StageState, updateStage } from './decide.ts';
 
 // Given the pipeline, when a command is decided, then these events (or this refusal).
@@ -15,14 +15,6 @@ const stage = (id: string, extra: Partial<StageState> = {}): StageState => ({
 });
 const [a, b, c] = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-00000000000c'];
 const given = [stage(a), stage(b), stage(c)];
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as DomainError).code;
-  }
-  throw new Error('expected a refusal');
-};
 
 describe('stage decisions', () => {
   it('adds at the end unless an order is given', () => {

@@ -1,4 +1,4 @@
-import { typedRowProjection } from '../../shared/events.ts';
+import { rowCreated, rowStamp, typedRowProjection } from '../../shared/events.ts';
 import { StageEvent, stageEventSchemas } from './events.ts';
 import './tables.ts';
 
@@ -14,28 +14,16 @@ export const stagesProjection = typedRowProjection(stageEventSchemas, {
     return [e.data.stage_id];
   },
   evolve(row, e, key) {
-    const version = String(e.streamVersion);
     switch (e.type) {
       case StageEvent.StageAdded: {
-        const d = e.data;
-        return {
-          tenant_id: e.tenantId,
-          id: d.stage_id,
-          name: d.name,
-          color: d.color,
-          position: 0,
-          is_won: d.is_won,
-          is_lost: d.is_lost,
-          version,
-          created_at: e.occurredAt,
-          updated_at: e.occurredAt,
-        };
+        const { stage_id, name, color, is_won, is_lost } = e.data;
+        return { ...rowCreated(e, stage_id), name, color, position: 0, is_won, is_lost };
       }
       case StageEvent.StageUpdated:
-        return row && { ...row, ...e.data.changes, version, updated_at: e.occurredAt };
+        return row && { ...row, ...e.data.changes, ...rowStamp(e) };
       case StageEvent.StagesReordered: {
         const position = e.data.stage_ids.indexOf(key);
-        return row && (row.position === position ? row : { ...row, position, version, updated_at: e.occurredAt });
+        return row && (row.position === position ? row : { ...row, position, ...rowStamp(e) });
       }
       case StageEvent.StageRemoved:
         return e.data.stage_id === key ? null : row;

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { expect } from 'vitest';
+import { parse } from 'yaml';
+
+// Document 003's component schemas (OpenAPI 3.0) as ajv validators, for the tests of its person
+// actions (invite, link-user, merge): every answer checked is validated against the document.
+
+const doc = parse(readFileSync(fileURLToPath(new URL('../../../../shared/seeds/003_crm_openapi.yaml', import.meta.url)), 'utf8'));
+
+/** OpenAPI 3.0's `nullable: true` as JSON Schema: the type also admits null. */
+function jsonSchemaOf(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(jsonSchemaOf);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) if (k !== 'nullable' && k !== 'example') out[k] = jsonSchemaOf(v);
+  const n = node as { nullable?: boolean; type?: string };
+  if (n.nullable && typeof n.type === 'string') out.type = [n.type, 'null'];
+  return out;
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema({ $id: 'doc003.json', components: { schemas: jsonSchemaOf(doc.components.schemas) } });
+const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+
+/**
+ * Fails with ajv's own messages when the body does not match the document's schema, or carries a
+ * field the document does not name other than the `extra` ones we add (where its schema admits them).
+ */
+export function expectDocShape(name: string, body: unknown, extra: readonly string[] = []) {
+  let v = validators.get(name);
+  if (!v) validators.set(name, (v = ajv.compile({ $ref: `doc003.json#/components/schemas/${name}` })));
+  const ok = v(body);
+  expect(ok ? [] : v.errors, `${name}: ${JSON.stringify(body).slice(0, 400)}`).toEqual([]);
+  const props = [...Object.keys(doc.components.schemas[name].properties), ...extra];
+  for (const k of Object.keys(body as object)) expect(props, `${name} has no field ${k}`).toContain(k);
+}
+
+/** The operation's documented status codes, to check a test covers each. */
+export function documentedStatuses(path: string, method: string): string[] {
+  return Object.keys(doc.paths[path][method].responses);
+}

@@ -1,0 +1,72 @@
+import { enqueueMail, MailRelay, mailRetentionMs, silentLogger } from '@crm/api';
+import { inSystem, inTenant } from '@crm/db';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+
+// The relay's periodic pass deletes sent mail older than the retention period; failed and pending
+// mail stays, whatever its age, and so does recent sent mail.
+
+let t: TestApp;
+let acme: TestTenant;
+beforeAll(async () => {
+  t = await startTestApp();
+  acme = await t.registerTenant('prune');
+});
+afterAll(() => t.close());
+
+const DAY = 86_400_000;
+
+/** A message in the outbox with the given status, created and (if sent) sent `ageDays` ago. */
+async function mail(status: 'pending' | 'sent' | 'failed', ageDays: number): Promise<string> {
+  const at = new Date(Date.now() - ageDays * DAY);
+  return inTenant(t.handle.db, acme.tenantId, async (tx) => {
+    const id = await enqueueMail(tx, acme.tenantId, { kind: 'notification', to: 'x@prune.example.com', subject: status, text: 'hi' }, at);
+    await tx
+      .updateTable('mail_outbox')
+      .set({ status, sent_at: status === 'sent' ? at : null, next_attempt_at: new Date(Date.now() + 365 * DAY) })
+      .where('id', '=', id)
+      .execute();
+    return id;
+  });
+}
+
+const present = async (ids: string[]) => {
+  const { rows } = await inSystem(t.handle.db, (tx) =>
+    sql<{ id: string }>`select id from mail_outbox where id = any(${ids}::uuid[])`.execute(tx),
+  );
+  return new Set(rows.map((r) => r.id));
+};
+
+describe('mail outbox pruning', () => {
+  it('deletes sent mail past the retention period only', async () => {
+    const oldSent = await mail('sent', 31);
+    const recentSent = await mail('sent', 29);
+    const oldFailed = await mail('failed', 90);
+    const oldPending = await mail('pending', 90);
+    const relay = new MailRelay(t.services, { log: silentLogger, retentionMs: 30 * DAY });
+    expect(await relay.prune()).toBeGreaterThanOrEqual(1);
+    expect(await present([oldSent, recentSent, oldFailed, oldPending])).toEqual(new Set([recentSent, oldFailed, oldPending]));
+    expect(await relay.prune()).toBe(0);
+  });
+
+  it('runs in the relay’s periodic pass, with the configured retention', async () => {
+    const sent = await mail('sent', 3);
+    const kept = await mail('sent', 1);
+    const relay = new MailRelay(t.services, { log: silentLogger, pollMs: 20, retentionMs: 2 * DAY });
+    relay.start();
+    try {
+      await vi.waitFor(async () => expect(await present([sent])).toEqual(new Set()), { timeout: 5_000, interval: 50 });
+      expect(await present([kept])).toEqual(new Set([kept]));
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('reads the retention from MAIL_RETENTION_DAYS, 30 days by default', () => {
+    expect(mailRetentionMs({})).toBe(30 * DAY);
+    expect(mailRetentionMs({ MAIL_RETENTION_DAYS: '7' })).toBe(7 * DAY);
+    expect(mailRetentionMs({ MAIL_RETENTION_DAYS: 'soon' })).toBe(30 * DAY);
+    expect(mailRetentionMs({ MAIL_RETENTION_DAYS: '0' })).toBe(30 * DAY);
+  });
+});

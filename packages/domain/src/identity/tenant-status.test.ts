@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { DomainError } from '../shared/errors.ts';
+import { decideReactivate, decideSuspend } from './tenant-status.ts';
+
+// Given the tenant's status, when an operator suspends or reactivates it, then these events (or this refusal).
+
+const refusal = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return `${(e as DomainError).kind}:${(e as DomainError).code}`;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('tenant status decisions', () => {
+  it('suspends an active tenant, with the reason given', () => {
+    expect(decideSuspend('active', 'unpaid')).toEqual([{ type: 'TenantSuspended', data: { reason: 'unpaid' } }]);
+  });
+  it('records nothing when the tenant is suspended already', () => {
+    expect(decideSuspend('suspended', null)).toEqual([]);
+  });
+  it('reactivates a suspended tenant', () => {
+    expect(decideReactivate('suspended')).toEqual([{ type: 'TenantReactivated', data: {} }]);
+  });
+  it('records nothing when reactivating an active tenant', () => {
+    expect(decideReactivate('active')).toEqual([]);
+  });
+  it('refuses an unknown tenant', () => {
+    expect(refusal(() => decideSuspend(undefined, null))).toBe('not_found:tenant_not_found');
+    expect(refusal(() => decideReactivate(undefined))).toBe('not_found:tenant_not_found');
+  });
+});

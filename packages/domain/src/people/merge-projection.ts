@@ -1,0 +1,35 @@
+import type { StoredEvent } from '@crm/eventstore';
+import { typedRowProjection } from '../shared/events.ts';
+import { PersonEvent, personEventSchemas } from './events.ts';
+import './tables.ts';
+
+const actorOf = (e: StoredEvent): number | null => (typeof e.metadata.userId === 'number' ? e.metadata.userId : null);
+
+/** Merges by id, with what each moved: undo reads it, and a list of a person's merges comes from it. */
+export const personMergesProjection = typedRowProjection(personEventSchemas, {
+  name: 'people.person_merges',
+  table: 'person_merges',
+  key: 'id',
+  columns: ['tenant_id', 'id', 'primary_id', 'duplicate_ids', 'moves', 'reparented', 'merged_by', 'merged_at', 'undone_by', 'undone_at'],
+  handles: [PersonEvent.PersonsMerged, PersonEvent.PersonsMergeUndone],
+  creates: [PersonEvent.PersonsMerged],
+  keysOf: (e) => [e.data.merge_id],
+  evolve(row, e) {
+    if (e.type === PersonEvent.PersonsMerged) {
+      const d = e.data;
+      return {
+        tenant_id: e.tenantId,
+        id: d.merge_id,
+        primary_id: e.streamId,
+        duplicate_ids: d.duplicate_ids,
+        moves: d.moves,
+        reparented: d.reparented,
+        merged_by: actorOf(e),
+        merged_at: e.occurredAt,
+        undone_by: null,
+        undone_at: null,
+      };
+    }
+    return row && { ...row, undone_by: actorOf(e), undone_at: e.occurredAt };
+  },
+});

@@ -1,0 +1,4 @@
+import './tables.ts';
+export type { PlatformEventsTable } from './tables.ts';
+export * from './commands.ts';
+export * from './queries.ts';

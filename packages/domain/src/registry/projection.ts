@@ -1,0 +1,62 @@
+import { typedRowProjection } from '../shared/events.ts';
+import { RegistryEvent, registryEventSchemas } from './events.ts';
+import './tables.ts';
+
+// Two read models of the registry streams, folded by one evolve each, inline and in rebuilds.
+
+/** The registry's stream per canonical entity: its class, its version (for appends) and its merge. */
+export const registryEntitiesProjection = typedRowProjection(registryEventSchemas, {
+  name: 'registry.entities',
+  table: 'registry_entities',
+  key: 'id',
+  columns: ['tenant_id', 'id', 'entity_class', 'merged_into', 'merged_at', 'version', 'created_at', 'updated_at'],
+  handles: Object.values(RegistryEvent),
+  keysOf: (e) => [e.streamId],
+  evolve(row, e) {
+    const base = row ?? {
+      tenant_id: e.tenantId,
+      id: e.streamId,
+      entity_class: 'entity_class' in e.data ? e.data.entity_class : 'person',
+      merged_into: null,
+      merged_at: null,
+      version: '0',
+      created_at: e.occurredAt,
+      updated_at: e.occurredAt,
+    };
+    const next = { ...base, version: String(e.streamVersion), updated_at: e.occurredAt };
+    if ('entity_class' in e.data) next.entity_class = e.data.entity_class;
+    if (e.type === RegistryEvent.CanonicalMerged) {
+      next.merged_into = e.data.winner_id;
+      next.merged_at = e.occurredAt;
+    }
+    return next;
+  },
+});
+
+/** The links: one row per link while it is attached (a merge moves it: removed, then added back under the winner). */
+export const registryLinksProjection = typedRowProjection(registryEventSchemas, {
+  name: 'registry.links',
+  table: 'registry_links',
+  key: 'id',
+  columns: ['tenant_id', 'id', 'canonical_id', 'entity_class', 'app', 'entity_type', 'entity_id', 'linked_via', 'linked_by', 'created_at'],
+  handles: [RegistryEvent.EntityLinked, RegistryEvent.EntityUnlinked],
+  creates: [RegistryEvent.EntityLinked],
+  keysOf: (e) => [e.data.link_id],
+  evolve(_row, e) {
+    if (e.type === RegistryEvent.EntityUnlinked) return null;
+    const d = e.data;
+    const by = e.metadata.userId;
+    return {
+      tenant_id: e.tenantId,
+      id: d.link_id,
+      canonical_id: d.canonical_id,
+      entity_class: d.entity_class,
+      app: d.app,
+      entity_type: d.entity_type,
+      entity_id: d.entity_id,
+      linked_via: d.via,
+      linked_by: typeof by === 'number' ? by : null,
+      created_at: e.occurredAt,
+    };
+  },
+});
