@@ -64,6 +64,9 @@ describe('access tokens (jose, HS256)', () => {
   it('refuses another secret', async () => {
     const token = await signJwt(claims, 'another-secret-that-is-long-enough-9876543210');
     expect(await verifyJwt(token, SECRET, NOW)).toBeNull();
+    // Verified once under its own secret (and so remembered), it is still refused under another.
+    expect(await verifyJwt(token, 'another-secret-that-is-long-enough-9876543210', NOW)).not.toBeNull();
+    expect(await verifyJwt(token, SECRET, NOW)).toBeNull();
   });
 
   it('refuses alg none', async () => {
