@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { type EventCodec, openRows } from './codec.ts';
 import { ConcurrencyError } from './errors.ts';
 import type { EventRow } from './events-table.ts';
-import { AppendGroups, type GroupCommitOptions } from './group-commit.ts';
+import { AppendGroups, appendBatch, type GroupCommitOptions } from './group-commit.ts';
 import { handledBy, type Projection, runWrites, type TableWrite } from './projection.ts';
 import { type EventSchemas, parseEvents } from './schemas.ts';
 import { toStoredEvent, type Upcasters } from './upcast.ts';
@@ -46,6 +46,13 @@ export interface ReadAllOptions {
 }
 
 type AppendListener = (events: StoredEvent[]) => void;
+
+/** One stream's part of EventStore.appendMany. */
+export interface StreamAppend {
+  stream: StreamRef;
+  expected: ExpectedVersion;
+  events: NewEvent[];
+}
 
 /**
  * The one way events get in and out. Domain-free: it knows streams, versions and positions, not
@@ -94,6 +101,51 @@ export class EventStore {
     }
     await runWrites(tx, writes);
     return stored;
+  }
+
+  /**
+   * Appends to several streams of one tenant in the caller's transaction with one statement
+   * (es_append_batch), then runs the inline projections over all of it at once: for commands that
+   * touch many streams together (a merge re-parents hundreds of deals), one round trip instead of a
+   * few per stream. Each stream keeps its own version check and hash chain; a stale one throws
+   * ConcurrencyError, and the caller's transaction, rolling back, keeps nothing of the batch.
+   * Answers each append's stored events, in the order given. Each stream may appear once.
+   */
+  async appendMany(tx: Tx, tenantId: string, appends: readonly StreamAppend[], metadata: EventMetadata): Promise<StoredEvent[][]> {
+    const parsed = appends.map((a) => ({ ...a, events: parseEvents(this.schemas, a.events) }));
+    const keys = new Set(parsed.map((a) => `${a.stream.type}\u0000${a.stream.id}`));
+    if (keys.size !== parsed.length) throw new Error('appendMany: each stream may appear once');
+    const nonEmpty = parsed.filter((a) => a.events.length > 0);
+    if (nonEmpty.length <= 1) {
+      return Promise.all(parsed.map((a) => (a.events.length ? this.append(tx, tenantId, a.stream, a.expected, a.events, metadata) : [])));
+    }
+    const pending = nonEmpty.map((a) => ({ tenantId, stream: a.stream, expected: a.expected, events: a.events, metadata }));
+    const codec = this.codec;
+    const written = await Promise.all(
+      pending.map(async (p) =>
+        codec && p.events.some((e) => codec.handles.has(e.type)) ? { ...p, events: await codec.seal(tx, tenantId, p.stream, p.events) } : p,
+      ),
+    );
+    const stored = await appendBatch(tx, written);
+    // Inline projections and the caller see the data as given (what a read opens back), not the sealed form.
+    const clear = stored.map((events, i) =>
+      events.map((e, j) => (written[i] === pending[i] ? e : { ...e, data: JSON.parse(JSON.stringify(pending[i]!.events[j]!.data ?? {})) })),
+    );
+    const all = clear.flat();
+    let writes: TableWrite[] = [];
+    for (const projection of this.projections) {
+      const mine = handledBy(projection, all);
+      if (mine.length === 0) continue;
+      if (projection.prepare) writes.push(...(await projection.prepare(tx, mine)));
+      else {
+        await runWrites(tx, writes);
+        writes = [];
+        await projection.apply(tx, mine);
+      }
+    }
+    await runWrites(tx, writes);
+    const byStream = new Map(nonEmpty.map((a, i) => [a, clear[i]!] as const));
+    return parsed.map((a) => byStream.get(a) ?? []);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Db, pgErrorCode } from '@crm/db';
+import { type Db, type Executor, pgErrorCode } from '@crm/db';
 import { sql } from 'kysely';
 import { ConcurrencyError } from './errors.ts';
 import type { EventMetadata, ExpectedVersion, NewEvent, StoredEvent, StreamRef } from './types.ts';
@@ -137,17 +137,9 @@ export class AppendGroups {
     }
     const ids = batch.map((w) => w.events.map((e) => e.id ?? randomUUID()));
     const metas = batch.map((w) => JSON.stringify(w.metadata));
-    const flat = batch.flatMap((w) => w.events);
     let rows: Appended[];
     try {
-      rows = (
-        await sql<Appended>`select * from es_append_batch(${batch[0]!.tenantId}::uuid,
-          ${batch.map((w) => w.stream.type)}::text[], ${batch.map((w) => w.stream.id)}::text[],
-          ${batch.map((w) => expectedNumber(w.expected))}::bigint[], ${batch.map((w) => w.events.length)}::int[],
-          ${ids.flat()}::uuid[], ${flat.map((e) => e.type)}::text[], ${flat.map((e) => e.schemaVersion ?? 1)}::int[],
-          ${flat.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[],
-          ${batch.flatMap((w, i) => w.events.map(() => metas[i]!))}::jsonb[])`.execute(this.db)
-      ).rows;
+      rows = await batchStatement(this.db, batch, ids, metas);
     } catch (error) {
       // The database refused the statement (so nothing of it was written): each append on its own.
       // Any other failure (a lost connection) leaves the outcome unknown, and every caller is told.
@@ -160,13 +152,7 @@ export class AppendGroups {
       );
       return;
     }
-    const byStream = new Map<string, Appended[]>();
-    for (const r of rows) {
-      const key = `${r.stream_type}\u0000${r.stream_id}`;
-      const list = byStream.get(key);
-      if (list) list.push(r);
-      else byStream.set(key, [r]);
-    }
+    const byStream = groupRows(rows);
     batch.forEach((w, i) => {
       const mine = byStream.get(`${w.stream.type}\u0000${w.stream.id}`) ?? [];
       // A refused append wrote nothing and returned no rows (its stream was not at that version).
@@ -174,4 +160,45 @@ export class AppendGroups {
       else w.resolve(storedEvents(w, ids[i]!, metas[i]!, mine));
     });
   }
+}
+
+/** es_append_batch: every append of the batch (one tenant, one per stream) in one statement. */
+async function batchStatement(executor: Executor, batch: readonly PendingAppend[], ids: string[][], metas: string[]): Promise<Appended[]> {
+  const flat = batch.flatMap((w) => w.events);
+  return (
+    await sql<Appended>`select * from es_append_batch(${batch[0]!.tenantId}::uuid,
+      ${batch.map((w) => w.stream.type)}::text[], ${batch.map((w) => w.stream.id)}::text[],
+      ${batch.map((w) => expectedNumber(w.expected))}::bigint[], ${batch.map((w) => w.events.length)}::int[],
+      ${ids.flat()}::uuid[], ${flat.map((e) => e.type)}::text[], ${flat.map((e) => e.schemaVersion ?? 1)}::int[],
+      ${flat.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[],
+      ${batch.flatMap((w, i) => w.events.map(() => metas[i]!))}::jsonb[])`.execute(executor)
+  ).rows;
+}
+
+function groupRows(rows: readonly Appended[]): Map<string, Appended[]> {
+  const byStream = new Map<string, Appended[]>();
+  for (const r of rows) {
+    const key = `${r.stream_type}\u0000${r.stream_id}`;
+    const list = byStream.get(key);
+    if (list) list.push(r);
+    else byStream.set(key, [r]);
+  }
+  return byStream;
+}
+
+/**
+ * Several streams' appends (one tenant, each stream once) in the caller's transaction, one
+ * statement: EventStore.appendMany. A stale expected version throws ConcurrencyError; the other
+ * appends of the statement were written, so the caller's transaction must roll back (it does, as
+ * the error propagates through unit-of-work).
+ */
+export async function appendBatch(tx: Executor, appends: readonly PendingAppend[]): Promise<StoredEvent[][]> {
+  const ids = appends.map((a) => a.events.map((e) => e.id ?? randomUUID()));
+  const metas = appends.map((a) => JSON.stringify(a.metadata));
+  const byStream = groupRows(await batchStatement(tx, appends, ids, metas));
+  return appends.map((a, i) => {
+    const mine = byStream.get(`${a.stream.type}\u0000${a.stream.id}`) ?? [];
+    if (mine.length !== a.events.length) throw new ConcurrencyError(a.stream, a.expected);
+    return storedEvents(a, ids[i]!, metas[i]!, mine);
+  });
 }

@@ -9,7 +9,7 @@ export {
   parseEvents,
   type StandardSchemaV1,
 } from './schemas.ts';
-export { EventStore, type EventStoreOptions, type ReadAllOptions } from './event-store.ts';
+export { EventStore, type EventStoreOptions, type ReadAllOptions, type StreamAppend } from './event-store.ts';
 export { type BulkSession, type Projection, type Write, handledBy, runWrites, type TableWrite } from './projection.ts';
 export { type Column, columnTypes, insertRows, prepareInsert } from './bulk-insert.ts';
 export { rowProjection, type RowProjectionSpec } from './row-projection.ts';

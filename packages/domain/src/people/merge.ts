@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { type DealEvent, dealStream } from '../pipeline/deals/events.ts';
 import '../pipeline/deals/tables.ts';
+import type { NewEvent } from '@crm/eventstore';
 import type { CommandContext } from '../shared/command.ts';
 import { DomainError } from '../shared/errors.ts';
 import { type MergeMove, type PersonEvent, personStream } from './events.ts';
@@ -87,7 +88,10 @@ interface Appends {
   duplicateEvents: Array<{ personId: string; events: PersonEvent[] }>;
 }
 
-/** Every stream the plan touches, each at the version read under its lock. */
+/**
+ * Every stream the plan touches, each at the version read under its lock, in one statement
+ * (EventStore.appendMany): a merge of a person on 1,000 deals is one append, not 1,000.
+ */
 async function appendAll(
   ctx: CommandContext,
   dealVersions: ReadonlyMap<string, number>,
@@ -95,17 +99,24 @@ async function appendAll(
   primaryId: string,
   plan: Appends,
 ) {
-  const versions = new Map(dealVersions);
+  const byDeal = new Map<string, NewEvent[]>();
   for (const { dealId, event } of plan.dealEvents) {
-    const v = versions.get(dealId)!;
-    await ctx.store.append(ctx.tx, ctx.tenantId, dealStream(dealId), v, [event], ctx.metadata);
-    versions.set(dealId, v + 1);
+    const events = byDeal.get(dealId);
+    if (events) events.push(event);
+    else byDeal.set(dealId, [event]);
   }
-  const at = (id: string) => Number(persons.get(id)!.version);
-  await ctx.store.append(ctx.tx, ctx.tenantId, personStream(primaryId), at(primaryId), plan.primaryEvents, ctx.metadata);
-  for (const d of plan.duplicateEvents) {
-    await ctx.store.append(ctx.tx, ctx.tenantId, personStream(d.personId), at(d.personId), d.events, ctx.metadata);
-  }
+  const expected = (version: number | string) => (Number(version) === 0 ? ('no_stream' as const) : Number(version));
+  const at = (id: string) => expected(persons.get(id)!.version);
+  await ctx.store.appendMany(
+    ctx.tx,
+    ctx.tenantId,
+    [
+      ...[...byDeal].map(([dealId, events]) => ({ stream: dealStream(dealId), expected: expected(dealVersions.get(dealId)!), events })),
+      { stream: personStream(primaryId), expected: at(primaryId), events: plan.primaryEvents },
+      ...plan.duplicateEvents.map((d) => ({ stream: personStream(d.personId), expected: at(d.personId), events: d.events })),
+    ],
+    ctx.metadata,
+  );
 }
 
 /**
