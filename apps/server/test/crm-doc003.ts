@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { parse } from 'yaml';
+import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
 
 // Document 003's component schemas (OpenAPI 3.0) as ajv validators, for the tests of its person
 // actions (invite, link-user, merge): every answer checked is validated against the document.
@@ -29,6 +30,7 @@ const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 /**
  * Fails with ajv's own messages when the body does not match the document's schema, or carries a
  * field the document does not name other than the `extra` ones we add (where its schema admits them).
+ * A page (`Paginated<Item>List`) is checked item by item: no item carries a field `<Item>` does not name.
  */
 export function expectDocShape(name: string, body: unknown, extra: readonly string[] = []) {
   let v = validators.get(name);
@@ -37,9 +39,33 @@ export function expectDocShape(name: string, body: unknown, extra: readonly stri
   expect(ok ? [] : v.errors, `${name}: ${JSON.stringify(body).slice(0, 400)}`).toEqual([]);
   const props = [...Object.keys(doc.components.schemas[name].properties), ...extra];
   for (const k of Object.keys(body as object)) expect(props, `${name} has no field ${k}`).toContain(k);
+  if (name.startsWith('Paginated')) {
+    const item = name.replace(/^Paginated|List$/g, '');
+    const itemProps = Object.keys(doc.components.schemas[item].properties);
+    for (const r of (body as { results: unknown[] }).results) {
+      for (const k of Object.keys(r as object)) expect(itemProps, `${item} has no field ${k}`).toContain(k);
+    }
+  }
 }
 
 /** The operation's documented status codes, to check a test covers each. */
 export function documentedStatuses(path: string, method: string): string[] {
   return Object.keys(doc.paths[path][method].responses);
+}
+
+/** Document 003's two path families: every person and organization path is served under both. */
+export const PREFIXES = ['/api/crm', ''] as const;
+
+/**
+ * The setup of a file of 003's person actions: a test app and two tenants, `b` to check that
+ * nothing crosses to another tenant, started before the file's tests (handed to `use`) and closed
+ * after them.
+ */
+export function withTwoTenants(slug: string, use: (w: { t: TestApp; a: TestTenant; b: TestTenant }) => void) {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    use({ t, a: await t.registerTenant(slug), b: await t.registerTenant(`${slug}-b`) });
+  });
+  afterAll(() => t.close());
 }

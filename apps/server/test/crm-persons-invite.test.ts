@@ -1,8 +1,8 @@
 import { inSystem } from '@crm/db';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
-import { documentedStatuses, expectDocShape } from './crm-doc003.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp, TestTenant } from '../src/testing.ts';
+import { documentedStatuses, expectDocShape, PREFIXES, withTwoTenants } from './crm-doc003.ts';
 
 // Document 003's invite and link-user of persons, on both path families: a real platform
 // invitation (the users module's), the binding to a platform user, and the binding a user gets
@@ -11,14 +11,8 @@ import { documentedStatuses, expectDocShape } from './crm-doc003.ts';
 let t: TestApp;
 let a: TestTenant;
 let b: TestTenant;
-beforeAll(async () => {
-  t = await startTestApp();
-  a = await t.registerTenant('inv');
-  b = await t.registerTenant('inv-b');
-});
-afterAll(() => t.close());
+withTwoTenants('inv', (w) => ({ t, a, b } = w));
 
-const PREFIXES = ['/api/crm', ''] as const;
 let seq = 0;
 const mail = (tag: string) => `${tag}-${++seq}-${Date.now()}@people.example.com`;
 

@@ -1,8 +1,8 @@
 import { inSystem } from '@crm/db';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
-import { documentedStatuses, expectDocShape } from './crm-doc003.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp, TestTenant } from '../src/testing.ts';
+import { documentedStatuses, expectDocShape, PREFIXES, withTwoTenants } from './crm-doc003.ts';
 
 // Document 003's merge of persons, with what we add: dry run, undo, a merged id that keeps
 // resolving, and the genealogy. The round trip merge -> undo is checked table by table against
@@ -11,14 +11,8 @@ import { documentedStatuses, expectDocShape } from './crm-doc003.ts';
 let t: TestApp;
 let a: TestTenant;
 let b: TestTenant;
-beforeAll(async () => {
-  t = await startTestApp();
-  a = await t.registerTenant('merge');
-  b = await t.registerTenant('merge-b');
-});
-afterAll(() => t.close());
+withTwoTenants('merge', (w) => ({ t, a, b } = w));
 
-const PREFIXES = ['/api/crm', ''] as const;
 let seq = 0;
 
 async function person(tenant: TestTenant, name: string) {

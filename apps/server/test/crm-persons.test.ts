@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { inSystem, inTenant } from '@crm/db';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { expectDocShape, PREFIXES } from './crm-doc003.ts';
 
 // Document 003's persons and organizations, on both path families. Every answer checked here is
-// also validated against the document's own component schemas (OpenAPI 3.0, via ajv).
+// also validated against the document's own component schemas (OpenAPI 3.0, via ajv: crm-doc003.ts).
 
 let t: TestApp;
 beforeAll(async () => {
@@ -17,44 +13,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-// --- the document's schemas -------------------------------------------------------------------
-
-const doc = parse(readFileSync(fileURLToPath(new URL('../../../../shared/seeds/003_crm_openapi.yaml', import.meta.url)), 'utf8'));
-
-/** OpenAPI 3.0's `nullable: true` as JSON Schema: the type also admits null. */
-function jsonSchemaOf(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(jsonSchemaOf);
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) if (k !== 'nullable' && k !== 'example') out[k] = jsonSchemaOf(v);
-  const n = node as { nullable?: boolean; type?: string };
-  if (n.nullable && typeof n.type === 'string') out.type = [n.type, 'null'];
-  return out;
-}
-
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-ajv.addSchema({ $id: 'doc003.json', components: { schemas: jsonSchemaOf(doc.components.schemas) } });
-const validators = new Map<string, ReturnType<typeof ajv.compile>>();
-
-/** Fails with ajv's own messages when the body does not match the document's schema. */
-function expectDocShape(name: string, body: unknown) {
-  let v = validators.get(name);
-  if (!v) validators.set(name, (v = ajv.compile({ $ref: `doc003.json#/components/schemas/${name}` })));
-  const ok = v(body);
-  expect(ok ? [] : v.errors, `${name}: ${JSON.stringify(body).slice(0, 400)}`).toEqual([]);
-  // No field the document does not name.
-  const props = Object.keys(doc.components.schemas[name].properties);
-  const items: unknown[] = name.startsWith('Paginated') ? (body as { results: unknown[] }).results : [body];
-  const itemProps = name.startsWith('Paginated')
-    ? Object.keys(doc.components.schemas[name.replace(/^Paginated|List$/g, '')].properties)
-    : props;
-  for (const item of items) for (const k of Object.keys(item as object)) expect(itemProps).toContain(k);
-}
-
 // --- helpers ----------------------------------------------------------------------------------
 
-const PREFIXES = ['/api/crm', ''] as const;
 const PERSON_EVENTS = ['PersonCreated', 'PersonUpdated', 'PersonAdded', 'PersonRevised', 'PersonDeleted'];
 const ORG_EVENTS = ['CompanyCreated', 'CompanyUpdated', 'CompanyDeleted'];
 

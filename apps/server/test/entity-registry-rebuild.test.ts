@@ -1,18 +1,13 @@
-import { eventCodec, inlineProjections, upcasters } from '@crm/domain';
-import { rebuildProjections } from '@crm/eventstore';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import { expectRebuildEqualsLive, rebuildTestApp } from './rebuild-fixture.ts';
 
 // The registry's read models rebuilt from the log equal the live rows (a rebuild uses a schema of
 // its own, so this file gets a database of its own on pg).
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ isolated: true });
-});
-afterAll(() => t.close());
+const app = rebuildTestApp();
 
 describe('registry entities and links rebuilt from position 0', () => {
   it('equal the live rows after registers, links, unlinks, auto-links and merges', async () => {
+    const t = app();
     const a = await t.registerTenant('rb-reg');
     const post = async (path: string, body: unknown) =>
       (await t.request('POST', `/api/v1/entity-registry${path}`, { token: a.token, body })).body.data;
@@ -28,8 +23,6 @@ describe('registry entities and links rebuilt from position 0', () => {
     expect((await post('/merge', { winnerId: p1.id, loserId: p2.id })).movedLinkIds).toHaveLength(2);
     expect((await post('/merge', { winnerId: o1.id, loserId: o2.id })).movedLinkIds).toHaveLength(1);
 
-    const check = await rebuildProjections(t.handle.db, inlineProjections, { swap: false, upcasters, codec: eventCodec });
-    expect(Object.keys(check.differences)).toEqual(expect.arrayContaining(['registry_entities', 'registry_links']));
-    for (const [table, diff] of Object.entries(check.differences)) expect(diff, table).toEqual({ onlyLive: 0, onlyRebuilt: 0 });
+    await expectRebuildEqualsLive(t, ['registry_entities', 'registry_links']);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventBuilder, eventGuard, type NewEventOf, type StoredEventOf } from '../shared/events.ts';
+import { defineEvents, type NewEventOf, type StoredEventOf } from '../shared/events.ts';
 
 // Facts about a user's credentials (spread into identityEventSchemas, so this file imports nothing of
 // the module's events). Only the facts: never a password, a hash or a token (the log is
@@ -17,17 +17,15 @@ export const UserSessionsRevoked = z.object({ user_id: z.number().int() });
 export type UserPasswordChanged = z.infer<typeof UserPasswordChanged>;
 export type UserEmailVerified = z.infer<typeof UserEmailVerified>;
 
-export const credentialEventSchemas = { UserPasswordChanged, UserEmailVerified, UserSessionsRevoked } as const;
+export const {
+  schemas: credentialEventSchemas,
+  types: CredentialEvent,
+  event: credentialEvent,
+  is: isCredentialEvent,
+} = defineEvents({ UserPasswordChanged, UserEmailVerified, UserSessionsRevoked });
 export type CredentialEventType = keyof typeof credentialEventSchemas;
-export const CredentialEvent = {
-  UserPasswordChanged: 'UserPasswordChanged',
-  UserEmailVerified: 'UserEmailVerified',
-  UserSessionsRevoked: 'UserSessionsRevoked',
-} as const satisfies { [K in CredentialEventType]: K };
 export type CredentialEvent = NewEventOf<typeof credentialEventSchemas>;
 export type StoredCredentialEvent = StoredEventOf<typeof credentialEventSchemas>;
-export const credentialEvent = eventBuilder(credentialEventSchemas);
-export const isCredentialEvent = eventGuard(credentialEventSchemas);
 
 /** Mailed one-time tokens: what each is for and how long it lives. */
 export const TOKEN_PURPOSES = ['password_reset', 'email_verification'] as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { eventBuilder, eventGuard, type NewEventOf, type StoredEventOf } from '../shared/events.ts';
-import { UserLifecycleEvent, userLifecycleEventSchemas } from './users/events.ts';
-import { CredentialEvent, credentialEventSchemas } from './credentials.ts';
+import { defineEvents, type NewEventOf, type StoredEventOf } from '../shared/events.ts';
+import { userLifecycleEventSchemas } from './users/events.ts';
+import { credentialEventSchemas } from './credentials.ts';
 
 // The identity module's events. Secrets (password and token hashes) are never in them: the log is
 // kept forever and copied to analysts; secrets live in state tables that can be wiped.
@@ -36,7 +36,15 @@ export type TenantSuspended = z.infer<typeof TenantSuspended>;
 export type UserRegistered = z.infer<typeof UserRegistered>;
 
 /** Every identity event type and its schema: the store parses each appended event against it. */
-export const identityEventSchemas = {
+export const {
+  schemas: identityEventSchemas,
+  /** `IdentityEvent.UserRegistered === 'UserRegistered'`, one constant per type. */
+  types: IdentityEvent,
+  /** `identityEvent('UserRegistered', data)`: takes only a UserRegistered's data. */
+  event: identityEvent,
+  /** `isIdentityEvent(e, 'TenantPlanChanged')` narrows a stored event. */
+  is: isIdentityEvent,
+} = defineEvents({
   TenantRegistered,
   TenantPlanChanged,
   TenantSuspended,
@@ -44,27 +52,13 @@ export const identityEventSchemas = {
   UserRegistered,
   ...userLifecycleEventSchemas,
   ...credentialEventSchemas,
-} as const;
+});
 export type IdentityEventType = keyof typeof identityEventSchemas;
-
-export const IdentityEvent = {
-  TenantRegistered: 'TenantRegistered',
-  TenantPlanChanged: 'TenantPlanChanged',
-  TenantSuspended: 'TenantSuspended',
-  TenantReactivated: 'TenantReactivated',
-  UserRegistered: 'UserRegistered',
-  ...UserLifecycleEvent,
-  ...CredentialEvent,
-} as const satisfies { [K in IdentityEventType]: K };
 
 /** An identity event as a command appends it: `{ type: 'UserRegistered'; data: UserRegistered } | ...`. */
 export type IdentityEvent = NewEventOf<typeof identityEventSchemas>;
 /** An identity event as read back, narrowed by `type`. */
 export type StoredIdentityEvent = StoredEventOf<typeof identityEventSchemas>;
-/** `identityEvent('UserRegistered', data)`: takes only a UserRegistered's data. */
-export const identityEvent = eventBuilder(identityEventSchemas);
-/** `isIdentityEvent(e, 'TenantPlanChanged')` narrows a stored event. */
-export const isIdentityEvent = eventGuard(identityEventSchemas);
 
 export const tenantStream = (tenantId: string) => ({ type: 'tenant', id: tenantId });
 export const userStream = (userId: number) => ({ type: 'user', id: String(userId) });

@@ -3,7 +3,7 @@ import type { Executor } from '@crm/db';
 import { z } from 'zod';
 import type { CommandContext } from '../shared/command.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
-import { eventBuilder, eventGuard, type NewEventOf, type StoredEventOf, typedRowProjection } from '../shared/events.ts';
+import { defineEvents, type NewEventOf, type StoredEventOf, typedRowProjection } from '../shared/events.ts';
 import { userStream } from './events.ts';
 import { UserErased } from './users/events.ts';
 
@@ -128,16 +128,15 @@ export const UserPreferencesUpdated = z.object({ user_id: z.number().int(), pref
 export type UserProfileUpdated = z.infer<typeof UserProfileUpdated>;
 export type UserPreferencesUpdated = z.infer<typeof UserPreferencesUpdated>;
 
-export const profileEventSchemas = { UserProfileUpdated, UserPreferencesUpdated } as const;
+export const {
+  schemas: profileEventSchemas,
+  types: ProfileEvent,
+  event: profileEvent,
+  is: isProfileEvent,
+} = defineEvents({ UserProfileUpdated, UserPreferencesUpdated });
 export type ProfileEventType = keyof typeof profileEventSchemas;
-export const ProfileEvent = {
-  UserProfileUpdated: 'UserProfileUpdated',
-  UserPreferencesUpdated: 'UserPreferencesUpdated',
-} as const satisfies { [K in ProfileEventType]: K };
 export type ProfileEvent = NewEventOf<typeof profileEventSchemas>;
 export type StoredProfileEvent = StoredEventOf<typeof profileEventSchemas>;
-export const profileEvent = eventBuilder(profileEventSchemas);
-export const isProfileEvent = eventGuard(profileEventSchemas);
 
 // ---------------------------------------------------------------- decide (pure)
 

@@ -1,7 +1,7 @@
 import { typedRowProjection } from '../shared/events.ts';
 import { IdentityEvent, identityEventSchemas } from './events.ts';
 import './tables.ts';
-import { evolveUser, userLifecycleEventTypes } from './users/evolve.ts';
+import { evolveUser, newUserRow, userLifecycleEventTypes } from './users/evolve.ts';
 
 export const tenantsProjection = typedRowProjection(identityEventSchemas, {
   name: 'identity.tenants',
@@ -72,20 +72,7 @@ export const usersProjection = typedRowProjection(identityEventSchemas, {
       return row && { ...row, session_epoch: row.session_epoch + 1 };
     if (e.type !== IdentityEvent.UserRegistered) return evolveUser(row, e);
     const d = e.data;
-    return {
-      tenant_id: e.tenantId,
-      id: d.user_id,
-      email: d.email,
-      first_name: d.first_name,
-      last_name: d.last_name,
-      role: d.role,
-      status: d.status,
-      email_verified: d.email_verified,
-      profile_id: null,
-      session_epoch: 0,
-      created_at: e.occurredAt,
-      updated_at: e.occurredAt,
-    };
+    return { ...newUserRow(e, d), status: d.status, email_verified: d.email_verified, profile_id: null, session_epoch: 0 };
   },
 });
 

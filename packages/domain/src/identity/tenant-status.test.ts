@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainError } from '../shared/errors.ts';
+import { refusalKind } from '../shared/refusal.ts';
 import { decideReactivate, decideSuspend } from './tenant-status.ts';
 
 // Given the tenant's status, when an operator suspends or reactivates it, then these events (or this refusal).
-
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return `${(e as DomainError).kind}:${(e as DomainError).code}`;
-  }
-  throw new Error('expected a refusal');
-};
 
 describe('tenant status decisions', () => {
   it('suspends an active tenant, with the reason given', () => {
@@ -27,7 +18,7 @@ describe('tenant status decisions', () => {
     expect(decideReactivate('active')).toEqual([]);
   });
   it('refuses an unknown tenant', () => {
-    expect(refusal(() => decideSuspend(undefined, null))).toBe('not_found:tenant_not_found');
-    expect(refusal(() => decideReactivate(undefined))).toBe('not_found:tenant_not_found');
+    expect(refusalKind(() => decideSuspend(undefined, null))).toBe('not_found:tenant_not_found');
+    expect(refusalKind(() => decideReactivate(undefined))).toBe('not_found:tenant_not_found');
   });
 });

@@ -1,9 +1,6 @@
-import type { StoredEvent } from '@crm/eventstore';
-import { typedRowProjection } from '../shared/events.ts';
+import { actorOf, typedRowProjection } from '../shared/events.ts';
 import { PersonEvent, personEventSchemas } from './events.ts';
 import './tables.ts';
-
-const actorOf = (e: StoredEvent): number | null => (typeof e.metadata.userId === 'number' ? e.metadata.userId : null);
 
 /** Merges by id, with what each moved: undo reads it, and a list of a person's merges comes from it. */
 export const personMergesProjection = typedRowProjection(personEventSchemas, {

@@ -2,6 +2,7 @@ import type { Tx } from '@crm/db';
 import { sql } from 'kysely';
 import { likeEscape } from '../companies/queries.ts';
 import { notFound } from '../shared/errors.ts';
+import { pageOldestFirst } from '../shared/paging.ts';
 import type { PersonsTable } from './tables.ts';
 import './tables.ts';
 
@@ -38,17 +39,7 @@ export async function listPersons(tx: Tx, tenantId: string, f: PersonFilters, pa
   if (f.createdTo) q = q.where('created_at', '<=', new Date(f.createdTo));
   if (f.metadataKey !== undefined) q = q.where(sql<boolean>`jsonb_typeof(metadata) = 'object' and metadata ? ${f.metadataKey}`);
   if (f.name) q = q.where(sql<boolean>`name ilike ${`%${likeEscape(f.name)}%`}`);
-  const [rows, total] = await Promise.all([
-    q
-      .selectAll()
-      .orderBy('created_at')
-      .orderBy('id')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, count: Number(total.n) };
+  return pageOldestFirst(q, page, pageSize);
 }
 
 export const notFoundPerson = (personId: string) => notFound('person', personId);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import '../identity/tables.ts';
-import type { CommandContext } from '../shared/command.ts';
+import { appendDecided, type CommandContext } from '../shared/command.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { personEvent, personStream } from './events.ts';
 import { findPerson } from './queries.ts';
@@ -50,14 +50,7 @@ export async function linkPersonToUser(
   if (!user) throw new DomainError('not_found', 'user_not_found', `user ${userId} is not a user of your platform`);
   if (row.platform_user_id === userId) return { person: row, outcome: 'unchanged' };
   if (row.platform_user_id !== null) return { person: row, outcome: 'refused' };
-  await ctx.store.append(
-    ctx.tx,
-    ctx.tenantId,
-    personStream(personId),
-    Number(row.version),
-    [personEvent('PersonLinkedToUser', { user_id: userId, via: 'link_user' })],
-    ctx.metadata,
-  );
+  await appendDecided(ctx, personStream(personId), row.version, [personEvent('PersonLinkedToUser', { user_id: userId, via: 'link_user' })]);
   return { person: (await findPerson(ctx.tx, ctx.tenantId, personId))!, outcome: 'linked' };
 }
 
@@ -65,14 +58,7 @@ export async function linkPersonToUser(
 export async function unlinkPersonFromUser(ctx: CommandContext, personId: string): Promise<PersonsTable> {
   const row = await lockLivePerson(ctx, personId);
   if (row.platform_user_id === null) throw new DomainError('conflict', 'not_linked', `person ${personId} is not linked to a user`);
-  await ctx.store.append(
-    ctx.tx,
-    ctx.tenantId,
-    personStream(personId),
-    Number(row.version),
-    [personEvent('PersonUnlinkedFromUser', { user_id: row.platform_user_id })],
-    ctx.metadata,
-  );
+  await appendDecided(ctx, personStream(personId), row.version, [personEvent('PersonUnlinkedFromUser', { user_id: row.platform_user_id })]);
   return (await findPerson(ctx.tx, ctx.tenantId, personId))!;
 }
 
@@ -92,14 +78,7 @@ export async function linkPersonsToNewUser(ctx: CommandContext, userId: number, 
     .forUpdate()
     .execute();
   for (const r of rows) {
-    await ctx.store.append(
-      ctx.tx,
-      ctx.tenantId,
-      personStream(r.id),
-      Number(r.version),
-      [personEvent('PersonLinkedToUser', { user_id: userId, via: 'user_created' })],
-      ctx.metadata,
-    );
+    await appendDecided(ctx, personStream(r.id), r.version, [personEvent('PersonLinkedToUser', { user_id: userId, via: 'user_created' })]);
   }
   return rows.map((r) => r.id);
 }

@@ -1,4 +1,4 @@
-import { typedRowProjection } from '../shared/events.ts';
+import { actorOf, rowCreated, rowStamp, typedRowProjection } from '../shared/events.ts';
 import { RegistryEvent, registryEventSchemas } from './events.ts';
 import './tables.ts';
 
@@ -13,17 +13,8 @@ export const registryEntitiesProjection = typedRowProjection(registryEventSchema
   handles: Object.values(RegistryEvent),
   keysOf: (e) => [e.streamId],
   evolve(row, e) {
-    const base = row ?? {
-      tenant_id: e.tenantId,
-      id: e.streamId,
-      entity_class: 'entity_class' in e.data ? e.data.entity_class : 'person',
-      merged_into: null,
-      merged_at: null,
-      version: '0',
-      created_at: e.occurredAt,
-      updated_at: e.occurredAt,
-    };
-    const next = { ...base, version: String(e.streamVersion), updated_at: e.occurredAt };
+    const base = row ?? { ...rowCreated(e, e.streamId), entity_class: 'person', merged_into: null, merged_at: null };
+    const next = { ...base, ...rowStamp(e) };
     if ('entity_class' in e.data) next.entity_class = e.data.entity_class;
     if (e.type === RegistryEvent.CanonicalMerged) {
       next.merged_into = e.data.winner_id;
@@ -45,7 +36,6 @@ export const registryLinksProjection = typedRowProjection(registryEventSchemas, 
   evolve(_row, e) {
     if (e.type === RegistryEvent.EntityUnlinked) return null;
     const d = e.data;
-    const by = e.metadata.userId;
     return {
       tenant_id: e.tenantId,
       id: d.link_id,
@@ -55,7 +45,7 @@ export const registryLinksProjection = typedRowProjection(registryEventSchemas, 
       entity_type: d.entity_type,
       entity_id: d.entity_id,
       linked_via: d.via,
-      linked_by: typeof by === 'number' ? by : null,
+      linked_by: actorOf(e),
       created_at: e.occurredAt,
     };
   },

@@ -61,6 +61,9 @@ function isOneOf<S extends EventSchemaRegistry, T extends TypeOf<S>>(types: Read
   return types.has(e.type);
 }
 
+/** The user an event was appended as (its metadata's `userId`), or null for API keys without a user and the system. */
+export const actorOf = (e: StoredEvent): number | null => (typeof e.metadata.userId === 'number' ? e.metadata.userId : null);
+
 /** The columns a row projection stamps on every write: the stream version it reflects, and when. */
 export const rowStamp = (e: StoredEvent) => ({ version: String(e.streamVersion), updated_at: e.occurredAt });
 

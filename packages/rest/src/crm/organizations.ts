@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { snakeFace, snakeInput } from '../shared/casing.ts';
 import { crmFace } from '../shared/face.ts';
 import { queryNumber } from '../shared/fields.ts';
-import { pageLinks, paginated } from '../shared/paging.ts';
+import { shownAsPage } from '../shared/paging.ts';
 import { noContent, shownAs } from '../shared/parts.ts';
 import { routesOf } from '../shared/route.ts';
-import { CRM_PREFIXES, cappedPageSize, readOnlyKeys } from './persons.ts';
+import { CRM_PREFIXES, pageQuery, recordBodies } from './persons.ts';
 
 // Document 003's organizations (companies), served at /api/crm/organizations/ and /organizations/.
 
@@ -14,13 +14,10 @@ const c = contracts.companies.organizations;
 const { json } = routesOf(crmFace);
 
 const organization = snakeFace(contracts.companies.Organization);
-const page = paginated(organization.schema);
 const params = z.object({ id: c.get.input.shape.organizationId });
 const fields = snakeInput(c.create.input.shape);
 const patchFields = snakeInput(c.update.input.omit({ organizationId: true }).shape);
-const ignored = readOnlyKeys(['id', 'platform', 'created_at', 'updated_at']);
-const body = z.strictObject({ ...fields.schema.shape, ...ignored });
-const patchBody = z.strictObject({ ...patchFields.schema.shape, ...ignored }).optional();
+const { body, patchBody } = recordBodies(fields, patchFields, ['id', 'platform', 'created_at', 'updated_at']);
 
 /** Every answer but the list's and the delete's is one organization. */
 const shown = shownAs(organization);
@@ -30,8 +27,7 @@ const f = c.list.input.unwrap().shape;
 const listQuery = z.object({
   name: f.name,
   owner: queryNumber(f.owner),
-  page: queryNumber(f.page),
-  page_size: cappedPageSize(f.pageSize),
+  ...pageQuery(f),
 });
 
 export const organizationRoutes = CRM_PREFIXES.flatMap((prefix) => [
@@ -41,13 +37,8 @@ export const organizationRoutes = CRM_PREFIXES.flatMap((prefix) => [
     contract: c.list,
     status: 200,
     query: listQuery,
-    response: page,
+    ...shownAsPage(organization),
     input: ({ query: q }) => ({ name: q.name, owner: q.owner, page: q.page, pageSize: q.page_size }),
-    output: (r, reply) => ({
-      count: r.count,
-      ...pageLinks(reply.url, r.page, r.pageSize, r.count),
-      results: r.results.map(organization.map),
-    }),
   }),
   json({
     method: 'post',

@@ -1,9 +1,10 @@
 import { contracts, LIMITS } from '@crm/api';
 import { z } from 'zod';
-import { snakeFace, snakeInput } from '../shared/casing.ts';
+import { type SnakeInput, snakeFace, snakeInput } from '../shared/casing.ts';
 import { crmFace } from '../shared/face.ts';
 import { queryNumber } from '../shared/fields.ts';
-import { pageLinks, paginated } from '../shared/paging.ts';
+import { shownAsPage } from '../shared/paging.ts';
+import { noContent, shownAs } from '../shared/parts.ts';
 import { routesOf } from '../shared/route.ts';
 
 // Document 003's persons, served at /api/crm/persons/ and at the bare /persons/ alike.
@@ -21,6 +22,23 @@ export const CRM_PREFIXES = ['/api/crm', ''] as const;
 export const readOnlyKeys = (keys: readonly string[]) =>
   Object.fromEntries(keys.map((k) => [k, z.unknown().optional().describe('read-only: ignored')]));
 
+/**
+ * Document 003's PUT (every field) and PATCH (any of them, or no body) bodies: the contract's
+ * fields in snake_case, strict, with the read-only fields accepted and ignored.
+ */
+export const recordBodies = <A extends z.ZodRawShape, B extends z.ZodRawShape, const K extends string>(
+  fields: SnakeInput<A>,
+  patchFields: SnakeInput<B>,
+  readOnly: readonly K[],
+) => {
+  // Keyed by the names given (readOnlyKeys' own type is any key), so the bodies keep the fields' types.
+  const ignored = readOnlyKeys(readOnly) as { [P in K]: z.ZodOptional<z.ZodUnknown> };
+  return {
+    body: z.strictObject({ ...fields.schema.shape, ...ignored }),
+    patchBody: z.strictObject({ ...patchFields.schema.shape, ...ignored }).optional(),
+  };
+};
+
 /** page_size above the limit is lowered to it, as a capped DRF paginator does. */
 export const cappedPageSize = <T extends z.ZodType>(field: T) =>
   z.preprocess(
@@ -28,14 +46,22 @@ export const cappedPageSize = <T extends z.ZodType>(field: T) =>
     queryNumber(field),
   );
 
+/** Document 003's paging parameters of a list's query: `page`, and `page_size` lowered to the limit. */
+export const pageQuery = <P extends z.ZodType, S extends z.ZodType>(f: { page: P; pageSize: S }) => ({
+  page: queryNumber(f.page),
+  page_size: cappedPageSize(f.pageSize),
+});
+
 const person = snakeFace(contracts.people.Person);
-const page = paginated(person.schema);
 const personParams = z.object({ id: c.get.input.shape.personId });
 const fields = snakeInput(c.create.input.shape);
 const patchFields = snakeInput(c.update.input.omit({ personId: true }).shape);
-const ignored = readOnlyKeys(['id', 'platform', 'platform_user', 'active', 'created_at', 'updated_at', 'merged_into']);
-const body = z.strictObject({ ...fields.schema.shape, ...ignored });
-const patchBody = z.strictObject({ ...patchFields.schema.shape, ...ignored }).optional();
+const readOnly = ['id', 'platform', 'platform_user', 'active', 'created_at', 'updated_at', 'merged_into'] as const;
+const { body, patchBody } = recordBodies(fields, patchFields, readOnly);
+
+/** Every answer but the list's and the delete's is one person. */
+const shown = shownAs(person);
+const one = (prefix: string) => `${prefix}/persons/{id}/`;
 
 const f = c.list.input.unwrap().shape;
 const listQuery = z.object({
@@ -46,8 +72,7 @@ const listQuery = z.object({
   created_at__lte: f.createdAtLte,
   metadata__has_key: f.metadataHasKey,
   name: f.name,
-  page: queryNumber(f.page),
-  page_size: cappedPageSize(f.pageSize),
+  ...pageQuery(f),
 });
 
 export const personRoutes = CRM_PREFIXES.flatMap((prefix) => [
@@ -57,7 +82,7 @@ export const personRoutes = CRM_PREFIXES.flatMap((prefix) => [
     contract: c.list,
     status: 200,
     query: listQuery,
-    response: page,
+    ...shownAsPage(person),
     input: ({ query: q }) => ({
       lifecycleStage: q.lifecycle_stage,
       owner: q.owner,
@@ -69,7 +94,6 @@ export const personRoutes = CRM_PREFIXES.flatMap((prefix) => [
       page: q.page,
       pageSize: q.page_size,
     }),
-    output: (r, reply) => ({ count: r.count, ...pageLinks(reply.url, r.page, r.pageSize, r.count), results: r.results.map(person.map) }),
   }),
   json({
     method: 'post',
@@ -77,50 +101,44 @@ export const personRoutes = CRM_PREFIXES.flatMap((prefix) => [
     contract: c.create,
     status: 201,
     body,
-    response: person.schema,
+    ...shown,
     input: ({ body: b }) => fields.toContract(b),
-    output: person.map,
   }),
   json({
     method: 'get',
-    path: `${prefix}/persons/{id}/`,
+    path: one(prefix),
     contract: c.get,
     status: 200,
     params: personParams,
-    response: person.schema,
+    ...shown,
     input: ({ params }) => ({ personId: params.id }),
-    output: person.map,
   }),
   json({
     method: 'put',
-    path: `${prefix}/persons/{id}/`,
+    path: one(prefix),
     contract: c.replace,
     status: 200,
     params: personParams,
     body,
-    response: person.schema,
+    ...shown,
     input: ({ params, body: b }) => ({ ...fields.toContract(b), personId: params.id }),
-    output: person.map,
   }),
   json({
     method: 'patch',
-    path: `${prefix}/persons/{id}/`,
+    path: one(prefix),
     contract: c.update,
     status: 200,
     params: personParams,
     body: patchBody,
-    response: person.schema,
+    ...shown,
     input: ({ params, body: b }) => ({ ...patchFields.toContract(b ?? {}), personId: params.id }),
-    output: person.map,
   }),
   json({
     method: 'delete',
-    path: `${prefix}/persons/{id}/`,
+    path: one(prefix),
     contract: c.delete,
-    status: 204,
     params: personParams,
-    response: z.undefined(),
+    ...noContent,
     input: ({ params }) => ({ personId: params.id }),
-    output: () => undefined,
   }),
 ]);

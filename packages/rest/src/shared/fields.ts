@@ -25,3 +25,9 @@ export const ifMatch = z
   .describe('The version you read (its ETag); a stale one is refused with 409 version_conflict.');
 
 export const ifMatchHeaders = z.object({ 'if-match': ifMatch });
+
+/** A paged list's `page` and `limit`, read from a query string as query numbers, for `extend`. */
+export const pageAndLimit = <P extends z.ZodType, L extends z.ZodType>(shape: { page: P; limit: L }) => ({
+  page: queryNumber(shape.page),
+  limit: queryNumber(shape.limit),
+});

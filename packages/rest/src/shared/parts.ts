@@ -23,6 +23,8 @@ export const fromBodyOrEmpty = { input: <B>({ body }: { body: B | undefined }) =
 export const fromParamsAndBody = { input: <P, B>({ params, body }: { params: P; body: B }) => ({ ...body, ...params }) };
 /** The path parameters, as the route's `params` schema parsed them, are the contract's input. */
 export const fromParams = { input: <P>({ params }: { params: P }) => params };
+/** The query string's fields with the path parameters (which name the record) are the contract's input. */
+export const fromParamsAndQuery = { input: <P, Q>({ params, query }: { params: P; query: Q }) => ({ ...query, ...params }) };
 /** The query string, as the route's `query` schema parsed it, is the contract's input. */
 export const fromQuery = { input: <Q>({ query }: { query: Q }) => query };
 

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { CommandContext } from '../../shared/command.ts';
+import { appendDecided, type CommandContext } from '../../shared/command.ts';
 import { DomainError } from '../../shared/errors.ts';
-import { type IdentityEvent, userStream } from '../events.ts';
+import { userStream } from '../events.ts';
 import type { Role } from '../roles.ts';
 import '../tables.ts';
 import * as decide from './decide.ts';
@@ -53,11 +53,6 @@ async function loadTeam(ctx: CommandContext): Promise<decide.Team> {
   return { activeAdmins: rows.length };
 }
 
-async function append(ctx: CommandContext, userId: number, version: number, events: IdentityEvent[]) {
-  if (events.length === 0) return;
-  await ctx.store.append(ctx.tx, ctx.tenantId, userStream(userId), version === 0 ? 'no_stream' : version, events, ctx.metadata);
-}
-
 async function storeInvitation(ctx: CommandContext, userId: number): Promise<string> {
   const { token, hash } = newInvitationToken();
   const now = ctx.clock.now();
@@ -84,7 +79,7 @@ export async function inviteUser(ctx: CommandContext, actor: decide.Actor, input
   if (await emailTaken(ctx.tx, ctx.tenantId, input.email)) throw emailInUse(input.email);
   const { rows } = await sql<{ id: number }>`select nextval('user_ids')::int as id`.execute(ctx.tx);
   const userId = rows[0]!.id;
-  await append(ctx, userId, 0, decide.inviteUser(actor, { ...input, userId }));
+  await appendDecided(ctx, userStream(userId), 0, decide.inviteUser(actor, { ...input, userId }));
   // Document 003: a user created with a person's email is bound to that person.
   await linkPersonsToNewUser(ctx, userId, input.email);
   return { userId, token: await storeInvitation(ctx, userId) };
@@ -97,7 +92,7 @@ export async function updateUser(ctx: CommandContext, actor: decide.Actor, userI
   const team = input.role !== undefined || input.status !== undefined ? await loadTeam(ctx) : { activeAdmins: 0 };
   const { state, version } = await loadUser(ctx, userId);
   const events = decide.updateUser(actor, state, team, userId, input);
-  await append(ctx, userId, version, events);
+  await appendDecided(ctx, userStream(userId), version, events);
   if (events.some((e) => e.type === 'UserDeactivated')) await endSessions(ctx, userId);
 }
 
@@ -117,19 +112,19 @@ export async function deactivateUser(ctx: CommandContext, actor: decide.Actor, u
   const team = await loadTeam(ctx);
   const { state, version } = await loadUser(ctx, userId);
   const events = decide.deactivateUser(actor, state, team, userId);
-  await append(ctx, userId, version, events);
+  await appendDecided(ctx, userStream(userId), version, events);
   if (events.length > 0) await endSessions(ctx, userId);
 }
 
 export async function activateUser(ctx: CommandContext, userId: number) {
   const { state, version } = await loadUser(ctx, userId);
-  await append(ctx, userId, version, decide.activateUser(state, userId));
+  await appendDecided(ctx, userStream(userId), version, decide.activateUser(state, userId));
 }
 
 /** A new token; the old one stops working. Returns the token to mail. */
 export async function resendInvitation(ctx: CommandContext, userId: number): Promise<string> {
   const { state, version } = await loadUser(ctx, userId);
-  await append(ctx, userId, version, decide.resendInvitation(state, userId));
+  await appendDecided(ctx, userStream(userId), version, decide.resendInvitation(state, userId));
   return storeInvitation(ctx, userId);
 }
 
@@ -148,7 +143,7 @@ export async function acceptInvitation(ctx: CommandContext, tokenHash: string, p
   if (!invitation) throw invitationInvalid();
   if (invitation.expires_at.getTime() <= ctx.clock.now().getTime()) throw invitationExpired();
   const { state, version } = await loadUser(ctx, invitation.user_id);
-  await append(ctx, invitation.user_id, version, decide.acceptInvitation(state));
+  await appendDecided(ctx, userStream(invitation.user_id), version, decide.acceptInvitation(state));
   await ctx.tx
     .insertInto('user_credentials')
     .values({ tenant_id: ctx.tenantId, user_id: invitation.user_id, password_hash: passwordHash, updated_at: ctx.clock.now() })
@@ -176,7 +171,7 @@ export async function eraseUser(ctx: CommandContext, actor: decide.Actor, userId
     .where('tenant_id', '=', ctx.tenantId)
     .where('id', '=', userId)
     .executeTakeFirst();
-  await append(ctx, userId, version, decide.eraseUser(actor, state, team, userId));
+  await appendDecided(ctx, userStream(userId), version, decide.eraseUser(actor, state, team, userId));
   const t = ctx.tenantId;
   await ctx.tx.deleteFrom('user_credentials').where('tenant_id', '=', t).where('user_id', '=', userId).execute();
   await ctx.tx.deleteFrom('refresh_tokens').where('tenant_id', '=', t).where('user_id', '=', userId).execute();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainError } from '../../shared/errors.ts';
+import { refusalKind } from '../../shared/refusal.ts';
 import {
   acceptInvitation,
   activateUser,
@@ -24,14 +24,6 @@ const user = (id: number, extra: Partial<UserState> = {}): UserState => ({
 });
 const twoAdmins = { activeAdmins: 2 };
 const oneAdmin = { activeAdmins: 1 };
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return `${(e as DomainError).kind}:${(e as DomainError).code}`;
-  }
-  throw new Error('expected a refusal');
-};
 const invite = { userId: 9, email: 'jane@acme.test', firstName: 'Jane', lastName: 'Doe', profileId: null };
 
 describe('user decisions', () => {
@@ -45,9 +37,9 @@ describe('user decisions', () => {
   });
 
   it('lets no manager grant tenant_admin, by invitation or promotion, nor change an admin', () => {
-    expect(refusal(() => inviteUser(manager, { ...invite, role: 'tenant_admin' }))).toBe('forbidden:role_not_grantable');
-    expect(refusal(() => updateUser(manager, user(5), twoAdmins, 5, { role: 'tenant_admin' }))).toBe('forbidden:role_not_grantable');
-    expect(refusal(() => updateUser(manager, user(5, { role: 'tenant_admin' }), twoAdmins, 5, { firstName: 'X' }))).toBe(
+    expect(refusalKind(() => inviteUser(manager, { ...invite, role: 'tenant_admin' }))).toBe('forbidden:role_not_grantable');
+    expect(refusalKind(() => updateUser(manager, user(5), twoAdmins, 5, { role: 'tenant_admin' }))).toBe('forbidden:role_not_grantable');
+    expect(refusalKind(() => updateUser(manager, user(5, { role: 'tenant_admin' }), twoAdmins, 5, { firstName: 'X' }))).toBe(
       'forbidden:admin_protected',
     );
     expect(updateUser(admin, user(5), twoAdmins, 5, { role: 'tenant_admin' })).toEqual([
@@ -60,47 +52,51 @@ describe('user decisions', () => {
     expect(updateUser(manager, user(5), twoAdmins, 5, { firstName: 'Al', profileId: 3 })).toEqual([
       { type: 'UserUpdated', data: { user_id: 5, changes: { first_name: 'Al', profile_id: 3 } } },
     ]);
-    expect(refusal(() => updateUser(manager, user(5), twoAdmins, 5, { status: 'inactive' }))).toBe('forbidden:permission_denied');
+    expect(refusalKind(() => updateUser(manager, user(5), twoAdmins, 5, { status: 'inactive' }))).toBe('forbidden:permission_denied');
     expect(updateUser(admin, user(5), twoAdmins, 5, { status: 'inactive' })).toEqual([{ type: 'UserDeactivated', data: { user_id: 5 } }]);
   });
 
   it('refuses to deactivate, demote or erase the last active admin, or oneself', () => {
     const otherAdmin = user(7, { role: 'tenant_admin' });
-    expect(refusal(() => deactivateUser(admin, otherAdmin, oneAdmin, 7))).toBe('conflict:last_admin');
+    expect(refusalKind(() => deactivateUser(admin, otherAdmin, oneAdmin, 7))).toBe('conflict:last_admin');
     expect(deactivateUser(admin, otherAdmin, twoAdmins, 7)).toEqual([{ type: 'UserDeactivated', data: { user_id: 7 } }]);
-    expect(refusal(() => updateUser(admin, otherAdmin, oneAdmin, 7, { role: 'user' }))).toBe('conflict:last_admin');
-    expect(refusal(() => deactivateUser(admin, user(1, { role: 'tenant_admin' }), twoAdmins, 1))).toBe('conflict:cannot_deactivate_self');
-    expect(refusal(() => updateUser(admin, user(1, { role: 'tenant_admin' }), twoAdmins, 1, { role: 'user' }))).toBe(
+    expect(refusalKind(() => updateUser(admin, otherAdmin, oneAdmin, 7, { role: 'user' }))).toBe('conflict:last_admin');
+    expect(refusalKind(() => deactivateUser(admin, user(1, { role: 'tenant_admin' }), twoAdmins, 1))).toBe(
+      'conflict:cannot_deactivate_self',
+    );
+    expect(refusalKind(() => updateUser(admin, user(1, { role: 'tenant_admin' }), twoAdmins, 1, { role: 'user' }))).toBe(
       'conflict:cannot_change_own_role',
     );
-    expect(refusal(() => eraseUser(admin, user(1, { role: 'tenant_admin' }), twoAdmins, 1))).toBe('conflict:cannot_erase_self');
+    expect(refusalKind(() => eraseUser(admin, user(1, { role: 'tenant_admin' }), twoAdmins, 1))).toBe('conflict:cannot_erase_self');
   });
 
   it('deactivates and reactivates idempotently; a user who never accepted is re-invited instead', () => {
     expect(deactivateUser(admin, user(5, { status: 'inactive' }), twoAdmins, 5)).toEqual([]);
     expect(activateUser(user(5), 5)).toEqual([]);
     expect(activateUser(user(5, { status: 'inactive' }), 5)).toEqual([{ type: 'UserActivated', data: { user_id: 5 } }]);
-    expect(refusal(() => activateUser(user(5, { status: 'invited', hasPassword: false }), 5))).toBe('conflict:invitation_pending');
-    expect(refusal(() => activateUser(user(5, { status: 'inactive', hasPassword: false }), 5))).toBe('conflict:invitation_not_accepted');
+    expect(refusalKind(() => activateUser(user(5, { status: 'invited', hasPassword: false }), 5))).toBe('conflict:invitation_pending');
+    expect(refusalKind(() => activateUser(user(5, { status: 'inactive', hasPassword: false }), 5))).toBe(
+      'conflict:invitation_not_accepted',
+    );
     expect(resendInvitation(user(5, { status: 'inactive', hasPassword: false }), 5)).toEqual([
       { type: 'UserInvitationResent', data: { user_id: 5 } },
     ]);
-    expect(refusal(() => resendInvitation(user(5), 5))).toBe('conflict:invitation_already_accepted');
+    expect(refusalKind(() => resendInvitation(user(5), 5))).toBe('conflict:invitation_already_accepted');
   });
 
   it('accepts an invitation once, for a pending user only', () => {
     expect(acceptInvitation(user(5, { status: 'invited', hasPassword: false }))).toEqual([
       { type: 'UserInvitationAccepted', data: { user_id: 5 } },
     ]);
-    expect(refusal(() => acceptInvitation(user(5)))).toBe('invalid:invitation_invalid');
-    expect(refusal(() => acceptInvitation(undefined))).toBe('invalid:invitation_invalid');
+    expect(refusalKind(() => acceptInvitation(user(5)))).toBe('invalid:invitation_invalid');
+    expect(refusalKind(() => acceptInvitation(undefined))).toBe('invalid:invitation_invalid');
   });
 
   it('erases a user once; an erased user is gone for every command', () => {
     expect(eraseUser(admin, user(5), twoAdmins, 5)).toEqual([{ type: 'UserErased', data: { user_id: 5 } }]);
     const erased = user(5, { status: 'erased' });
-    expect(refusal(() => eraseUser(admin, erased, twoAdmins, 5))).toBe('not_found:user_not_found');
-    expect(refusal(() => updateUser(admin, erased, twoAdmins, 5, { firstName: 'X' }))).toBe('not_found:user_not_found');
-    expect(refusal(() => activateUser(undefined, 5))).toBe('not_found:user_not_found');
+    expect(refusalKind(() => eraseUser(admin, erased, twoAdmins, 5))).toBe('not_found:user_not_found');
+    expect(refusalKind(() => updateUser(admin, erased, twoAdmins, 5, { firstName: 'X' }))).toBe('not_found:user_not_found');
+    expect(refusalKind(() => activateUser(undefined, 5))).toBe('not_found:user_not_found');
   });
 });

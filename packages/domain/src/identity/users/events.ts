@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineEvents } from '../../shared/events.ts';
 
 // Events of a managed user's life on its `user/<id>` stream: invited, changed, deactivated,
 // reactivated, erased. Invitation tokens and passwords are secrets: they are in state tables
@@ -39,7 +40,8 @@ export const UserErased = z.object({ user_id: z.number().int() });
 export type UserInvited = z.infer<typeof UserInvited>;
 export type UserUpdated = z.infer<typeof UserUpdated>;
 
-export const userLifecycleEventSchemas = {
+/** A user's life events and their type constants (spread into the identity registry). */
+export const { schemas: userLifecycleEventSchemas, types: UserLifecycleEvent } = defineEvents({
   UserInvited,
   UserInvitationResent,
   UserInvitationAccepted,
@@ -47,14 +49,4 @@ export const userLifecycleEventSchemas = {
   UserDeactivated,
   UserActivated,
   UserErased,
-} as const;
-
-export const UserLifecycleEvent = {
-  UserInvited: 'UserInvited',
-  UserInvitationResent: 'UserInvitationResent',
-  UserInvitationAccepted: 'UserInvitationAccepted',
-  UserUpdated: 'UserUpdated',
-  UserDeactivated: 'UserDeactivated',
-  UserActivated: 'UserActivated',
-  UserErased: 'UserErased',
-} as const satisfies { [K in keyof typeof userLifecycleEventSchemas]: K };
+});

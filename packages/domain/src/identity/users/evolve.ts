@@ -1,3 +1,4 @@
+import type { StoredEvent } from '@crm/eventstore';
 import type { StoredEventOf, TableRow } from '../../shared/events.ts';
 import '../tables.ts';
 import { UserLifecycleEvent, type userLifecycleEventSchemas } from './events.ts';
@@ -12,24 +13,29 @@ export const erasedUser = (userId: number) => ({
   last_name: 'User',
 });
 
+/** The columns of a user's row that the event making the user (registered or invited) sets from its data. */
+export const newUserRow = (e: StoredEvent, d: { user_id: number; email: string; first_name: string; last_name: string; role: string }) => ({
+  tenant_id: e.tenantId,
+  id: d.user_id,
+  email: d.email,
+  first_name: d.first_name,
+  last_name: d.last_name,
+  role: d.role,
+  created_at: e.occurredAt,
+  updated_at: e.occurredAt,
+});
+
 /** The users read model's fold of a managed user's life (its part of identity.users). */
 export function evolveUser(row: TableRow<'users'> | null, e: StoredEventOf<typeof userLifecycleEventSchemas>): TableRow<'users'> | null {
   if (e.type === UserLifecycleEvent.UserInvited) {
     const d = e.data;
     return {
       ...row,
-      tenant_id: e.tenantId,
-      id: d.user_id,
-      email: d.email,
-      first_name: d.first_name,
-      last_name: d.last_name,
-      role: d.role,
+      ...newUserRow(e, d),
       status: 'invited',
       email_verified: false,
       profile_id: d.profile_id,
       session_epoch: row?.session_epoch ?? 0,
-      created_at: e.occurredAt,
-      updated_at: e.occurredAt,
     };
   }
   if (!row) return null;

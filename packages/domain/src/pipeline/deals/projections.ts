@@ -1,15 +1,11 @@
 import type { Tx } from '@crm/db';
 import { prepareInsert, type Projection, runWrites, type StoredEvent, type TableWrite } from '@crm/eventstore';
 import { sql } from 'kysely';
-import { narrower, type TableRow, typedRowProjection } from '../../shared/events.ts';
+import { actorOf, narrower, type TableRow, typedRowProjection } from '../../shared/events.ts';
 import { DealEvent, dealEventSchemas, type StoredDealEvent } from './events.ts';
 import type { DealsTable } from './tables.ts';
 
 const ALL = Object.values(DealEvent);
-const actorOf = (e: StoredEvent): number | null => {
-  const id = e.metadata.userId;
-  return typeof id === 'number' ? id : null;
-};
 
 /** A deal row after one of its events: what the projection writes (and what commands answer with). */
 function evolveDeal(row: TableRow<'crm_deals'> | null, e: StoredDealEvent): TableRow<'crm_deals'> | null {
