@@ -303,6 +303,47 @@ describe('board changes over tRPC', () => {
   });
 });
 
+describe('a live subscription whose credential stops holding', () => {
+  it('ends with UNAUTHORIZED at the next change once the user is deactivated, and sends nothing after', async () => {
+    const a = await t.registerTenant();
+    const [lead, qualified] = await stagesOf(a);
+    const deal = await newDeal(a, { name: 'Watched' });
+    const watcher = await t.createUser(a, 'user', 'Wes');
+    const server = await t.listen();
+    const { createLiveClient } = await import('@crm/client');
+    const { client, close } = createLiveClient({ url: server.url, token: watcher.token });
+    const received: string[] = [];
+    let failure: { data?: { code?: string } } | null = null;
+    const sub = client.pipeline.board.changes.subscribe(undefined, {
+      onData: (msg: any) => {
+        if (msg.data.type === 'DealMoved') received.push(msg.data.data.to_stage_id);
+      },
+      onError: (error: any) => {
+        failure = error;
+      },
+    });
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 600 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await move(a, deal.id, qualified.id);
+      await until(() => received.length === 1);
+      expect(received).toEqual([qualified.id]);
+      expect((await t.request('DELETE', `/api/v1/users/${watcher.userId}`, { token: a.token })).status).toBe(200);
+      // The next change is not sent: the stream ends with the credential's refusal instead.
+      await move(a, deal.id, lead.id);
+      await until(() => failure !== null);
+      expect(failure?.data?.code).toBe('UNAUTHORIZED');
+      expect(received).toEqual([qualified.id]);
+    } finally {
+      sub.unsubscribe();
+      close();
+      await server.close();
+    }
+  });
+});
+
 describe('kanban reuse', () => {
   it('serves every change at once, however it was written', async () => {
     const a = await t.registerTenant();

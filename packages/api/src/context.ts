@@ -12,6 +12,12 @@ export interface Context {
   clientIp: string | null;
   /** Why a presented credential was refused; a public procedure ignores it, an authed one reports it. */
   authError: DomainError | null;
+  /**
+   * The same credential judged again, now: a subscription outlives the request that opened it, so
+   * it asks before each item it sends (see `subscription` in trpc.ts). Absent where nothing outlives
+   * the call.
+   */
+  reauthorize?: () => Promise<Context>;
 }
 
 export async function createContext(
@@ -26,5 +32,6 @@ export async function createContext(
     principal,
     authError: error,
     clientIp: opts.clientIp ?? null,
+    reauthorize: () => createContext(services, opts),
   };
 }

@@ -177,7 +177,22 @@ export function subscription<C extends AuthedContract>(
     signal: AbortSignal | undefined;
   }) => AsyncGenerator<TrackedEnvelope<z.output<C['output']>>, void, unknown>,
 ): TRPCSubscriptionProcedure<Def<C, AsyncIterable<{ id: string; data: z.output<C['output']> }, void, unknown>>> {
-  const built = prepared(c).subscription(call<C, AuthedContext, ReturnType<typeof resolve>>(resolve));
+  // A subscription outlives the request that opened it: before each item it sends, the credential
+  // is judged again (the per-process credential cache makes that cheap), so a deactivation, a
+  // lowered role, a logout-all or a suspended tenant stops the data at once and ends the stream.
+  async function* guarded(opts: Parameters<typeof resolve>[0]): ReturnType<typeof resolve> {
+    for await (const item of resolve(opts)) {
+      if (opts.ctx.reauthorize) {
+        try {
+          await checkAccess(await opts.ctx.reauthorize(), c.access);
+        } catch (error) {
+          throw toTRPCError(error);
+        }
+      }
+      yield item;
+    }
+  }
+  const built = prepared(c).subscription(call<C, AuthedContext, ReturnType<typeof resolve>>(guarded));
   return built as unknown as TRPCSubscriptionProcedure<Def<C, AsyncIterable<{ id: string; data: z.output<C['output']> }, void, unknown>>>;
 }
 
