@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inSystem } from '@crm/db';
 import { eventCodec, inlineProjections, upcasters } from '@crm/domain';
-import { rebuildProjections } from '@crm/eventstore';
+import { type EventRow, openRows, rebuildProjections } from '@crm/eventstore';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, type TestResponse } from '../src/testing.ts';
@@ -56,14 +56,15 @@ async function login(tenant: { slug: string; email: string }, password: string) 
   return res;
 }
 
+/** A tenant's events of one type as a reader sees them: opened by the codec (personal parts are sealed at rest). */
 async function eventsOf(tenantId: string, type: string) {
-  const { rows } = await inSystem(t.handle.db, (tx) =>
-    sql<{
-      data: Record<string, unknown> & { via?: string; preferences?: unknown };
-      metadata: unknown;
-    }>`select data, metadata from es_events where tenant_id = ${tenantId} and event_type = ${type} order by global_position`.execute(tx),
-  );
-  return rows;
+  return inSystem(t.handle.db, async (tx) => {
+    const { rows } = await sql<EventRow>`select * from es_events
+      where tenant_id = ${tenantId} and event_type = ${type} order by global_position`.execute(tx);
+    return (await openRows(eventCodec, tx, rows)) as Array<
+      EventRow & { data: Record<string, unknown> & { via?: string; preferences?: unknown }; metadata: unknown }
+    >;
+  });
 }
 
 describe('forgotten password', () => {

@@ -313,7 +313,7 @@ describe('a live subscription whose credential stops holding', () => {
     const { createLiveClient } = await import('@crm/client');
     const { client, close } = createLiveClient({ url: server.url, token: watcher.token });
     const received: string[] = [];
-    let failure: { data?: { code?: string } } | null = null;
+    let failure = null as { data?: { code?: string } } | null;
     const sub = client.pipeline.board.changes.subscribe(undefined, {
       onData: (msg: any) => {
         if (msg.data.type === 'DealMoved') received.push(msg.data.data.to_stage_id);

@@ -1,4 +1,4 @@
-import { inSystem } from '@crm/db';
+import { inSystem, inTenant } from '@crm/db';
 import { eventCodec, inlineProjections, upcasters } from '@crm/domain';
 import { rebuildProjections, verifyChains } from '@crm/eventstore';
 import { sql } from 'kysely';
@@ -371,6 +371,14 @@ describe('erasure', () => {
       'UserErased',
     ]);
     expect((await verifyChains(t.handle.db, acme.tenantId)).breaks).toEqual([]);
+    // The log forgets them too: their name and email were sealed under their own key, now destroyed,
+    // so the stored events never held them in clear and every read shows the placeholders.
+    const raw = JSON.stringify(await eventsOf(acme.tenantId, user.id));
+    for (const v of [user.email, 'Erin', 'Erasable']) expect(raw).not.toContain(v);
+    const read = await inTenant(t.handle.db, acme.tenantId, (tx) =>
+      t.services.store.readStream(tx, acme.tenantId, { type: 'user', id: String(user.id) }),
+    );
+    expect(read[0]!.data).toMatchObject({ email: `erased-${user.id}@erased.invalid`, first_name: 'Erased', last_name: 'User' });
 
     // The address is free again.
     expect(

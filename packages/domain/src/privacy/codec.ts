@@ -21,10 +21,28 @@ const isEmptyRecord = (v: unknown) => typeof v === 'object' && v !== null && !Ar
 function personalPart(event: NewEvent, stream: StreamRef): Data | null {
   const rule = sealRules[event.type];
   if (!rule || rule.subjectType !== stream.type) return null;
-  const data = event.data as Data;
+  const data = holder(event.data as Data, rule.within);
   const part: Data = {};
   for (const f of rule.fields) if (Object.hasOwn(data, f) && !isEmptyRecord(data[f])) part[f] = data[f];
   return Object.keys(part).length > 0 ? part : null;
+}
+
+/** The object the rule's fields sit in: the data itself, or one object inside it. */
+function holder(data: Data, within: string | undefined): Data {
+  if (!within) return data;
+  const inner = data[within];
+  return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Data) : {};
+}
+
+/** The data without the sealed fields (top level, or inside `within`). */
+function without(data: Data, part: Data, within: string | undefined): Data {
+  const strip = (o: Data) => Object.fromEntries(Object.entries(o).filter(([k]) => !Object.hasOwn(part, k)));
+  return within ? { ...data, [within]: strip(holder(data, within)) } : strip(data);
+}
+
+/** The data with the opened (or erased) fields put back where the rule took them from. */
+function withPart(data: Data, part: Data, within: string | undefined): Data {
+  return within ? { ...data, [within]: { ...holder(data, within), ...part } } : { ...data, ...part };
 }
 
 export const privacyCodec: EventCodec = {
@@ -48,8 +66,7 @@ export const privacyCodec: EventCodec = {
           `${stream.type} ${stream.id} was erased; its personal data cannot be written again`,
         );
       }
-      const data: Data = {};
-      for (const [k, v] of Object.entries(event.data as Data)) if (!Object.hasOwn(part, k)) data[k] = v;
+      const data = without(event.data as Data, part, sealRules[event.type]!.within);
       data[SEALED] = seal(key, aad(tenantId, stream.type, stream.id, event.type), part);
       out.push({ ...event, data });
     }
@@ -72,8 +89,9 @@ export const privacyCodec: EventCodec = {
       const key = keys.get(subjectKey({ tenantId: r.tenant_id, subjectType: r.stream_type, subjectId: r.stream_id }));
       const part =
         key && typeof sealed === 'string' ? open(key, aad(r.tenant_id, r.stream_type, r.stream_id, r.event_type), sealed) : undefined;
-      const restored = typeof part === 'object' && part !== null ? part : structuredClone(rule.erased);
-      return { ...r, data: { ...rest, ...restored } };
+      const erased = typeof rule.erased === 'function' ? rule.erased(r.stream_id) : structuredClone(rule.erased);
+      const restored = typeof part === 'object' && part !== null ? (part as Data) : erased;
+      return { ...r, data: withPart(rest, restored, rule.within) };
     });
   },
 };

@@ -17,13 +17,28 @@ export const ERASED_PERSONAL = {
   job_title: '',
 } as const;
 
+/**
+ * A user's name and email as they read once erased: unique per user (the users table keeps emails
+ * unique per tenant) and plainly not an address anyone had. The users read model shows the same.
+ */
+export const erasedUserFields = (userId: number | string) => ({
+  email: `erased-${userId}@erased.invalid`,
+  first_name: 'Erased',
+  last_name: 'User',
+});
+
 export interface SealRule {
   /** The stream type whose id is the subject. */
   subjectType: string;
-  /** Top-level data fields sealed together. An empty object (a revision of other fields only) is left as it is. */
+  /** Data fields sealed together. An empty object (a revision of other fields only) is left as it is. */
   fields: readonly string[];
-  /** What each of those fields reads as when the key is gone. */
-  erased: Readonly<Record<string, unknown>>;
+  /**
+   * The fields sit inside this object of the data rather than at its top (a user's `changes` mixes
+   * their name with their role, and only the name is personal).
+   */
+  within?: string;
+  /** What each of those fields reads as when the key is gone; a function when it depends on the subject. */
+  erased: Readonly<Record<string, unknown>> | ((subjectId: string) => Record<string, unknown>);
 }
 
 export const sealRules: Readonly<Record<string, SealRule>> = {
@@ -38,6 +53,13 @@ export const sealRules: Readonly<Record<string, SealRule>> = {
   PersonRevised: { subjectType: 'person', fields: ['personal'], erased: { personal: {} } },
   // Deal-contact edits change only personal fields (name, email, numbers, title), so all of `changes`.
   PersonUpdated: { subjectType: 'person', fields: ['changes'], erased: { changes: {} } },
+  // Platform users (identity): their name and email, on their own stream `user/<id>`. Permanent
+  // deletion destroys the key, so the log forgets them as it forgets an erased person.
+  UserRegistered: { subjectType: 'user', fields: ['email', 'first_name', 'last_name'], erased: erasedUserFields },
+  UserInvited: { subjectType: 'user', fields: ['email', 'first_name', 'last_name'], erased: erasedUserFields },
+  UserUpdated: { subjectType: 'user', fields: ['first_name', 'last_name'], within: 'changes', erased: {} },
+  UserEmailVerified: { subjectType: 'user', fields: ['email'], erased: (id) => ({ email: erasedUserFields(id).email }) },
+  UserProfileUpdated: { subjectType: 'user', fields: ['phone', 'avatar_url'], erased: {} },
 };
 
 /** The field of a stored event that holds its sealed personal part. */

@@ -8,6 +8,7 @@ import '../tables.ts';
 import * as decide from './decide.ts';
 import { emailTaken } from './queries.ts';
 import { linkPersonsToNewUser } from '../../people/users-link.ts';
+import { destroyKey } from '../../privacy/keys.ts';
 import './tables.ts';
 
 /** How long an invitation link works. */
@@ -160,7 +161,9 @@ export const invitationExpired = () =>
 /**
  * Erasure: a UserErased event, read models show placeholders instead of the name and email, and
  * every secret and piece of state about the user is deleted. Events already in the log are not
- * rewritten (their hashes cover them); per-subject keys are what will make those unreadable.
+ * rewritten (their hashes cover the stored form): the user's name, email and profile fields were
+ * sealed under the user's own key (privacy/rules.ts), and destroying that key here makes them
+ * read as placeholders in every read, rebuild and export from now on.
  */
 export async function eraseUser(ctx: CommandContext, actor: decide.Actor, userId: number) {
   const team = await loadTeam(ctx);
@@ -172,6 +175,7 @@ export async function eraseUser(ctx: CommandContext, actor: decide.Actor, userId
     .where('id', '=', userId)
     .executeTakeFirst();
   await appendDecided(ctx, userStream(userId), version, decide.eraseUser(actor, state, team, userId));
+  await destroyKey(ctx.tx, { tenantId: ctx.tenantId, subjectType: 'user', subjectId: String(userId) }, ctx.clock.now());
   const t = ctx.tenantId;
   await ctx.tx.deleteFrom('user_credentials').where('tenant_id', '=', t).where('user_id', '=', userId).execute();
   await ctx.tx.deleteFrom('refresh_tokens').where('tenant_id', '=', t).where('user_id', '=', userId).execute();

@@ -1,3 +1,4 @@
+import { erasedUserFields } from '../../privacy/rules.ts';
 import type { StoredEvent } from '@crm/eventstore';
 import type { StoredEventOf, TableRow } from '../../shared/events.ts';
 import '../tables.ts';
@@ -7,11 +8,7 @@ export type UserLifecycleEventType = keyof typeof userLifecycleEventSchemas;
 export const userLifecycleEventTypes = Object.values(UserLifecycleEvent);
 
 /** Placeholders an erased user's row shows instead of their name and email. */
-export const erasedUser = (userId: number) => ({
-  email: `erased-${userId}@erased.invalid`,
-  first_name: 'Erased',
-  last_name: 'User',
-});
+export const erasedUser = (userId: number) => erasedUserFields(userId);
 
 /** The columns of a user's row that the event making the user (registered or invited) sets from its data. */
 export const newUserRow = (e: StoredEvent, d: { user_id: number; email: string; first_name: string; last_name: string; role: string }) => ({
