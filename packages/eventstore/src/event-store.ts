@@ -86,8 +86,16 @@ export class EventStore {
   ): Promise<StoredEvent[]> {
     events = parseEvents(this.schemas, events);
     const stored = await this.writeSealed(tx, tenantId, stream, expected, events, metadata);
-    // Projections that can say their writes up front write together, in one statement; one
-    // without prepare() runs after the writes before it, so each still sees what came earlier.
+    await this.project(tx, stored);
+    return stored;
+  }
+
+  /**
+   * The inline projections over what was just appended. Projections that can say their writes up
+   * front write together, in one statement; one without prepare() runs after the writes before it,
+   * so each still sees what came earlier.
+   */
+  private async project(tx: Tx, stored: StoredEvent[]): Promise<void> {
     let writes: TableWrite[] = [];
     for (const projection of this.projections) {
       const mine = handledBy(projection, stored);
@@ -100,7 +108,6 @@ export class EventStore {
       }
     }
     await runWrites(tx, writes);
-    return stored;
   }
 
   /**
@@ -131,19 +138,7 @@ export class EventStore {
     const clear = stored.map((events, i) =>
       events.map((e, j) => (written[i] === pending[i] ? e : { ...e, data: JSON.parse(JSON.stringify(pending[i]!.events[j]!.data ?? {})) })),
     );
-    const all = clear.flat();
-    let writes: TableWrite[] = [];
-    for (const projection of this.projections) {
-      const mine = handledBy(projection, all);
-      if (mine.length === 0) continue;
-      if (projection.prepare) writes.push(...(await projection.prepare(tx, mine)));
-      else {
-        await runWrites(tx, writes);
-        writes = [];
-        await projection.apply(tx, mine);
-      }
-    }
-    await runWrites(tx, writes);
+    await this.project(tx, clear.flat());
     const byStream = new Map(nonEmpty.map((a, i) => [a, clear[i]!] as const));
     return parsed.map((a) => byStream.get(a) ?? []);
   }
