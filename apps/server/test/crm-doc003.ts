@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -9,7 +9,14 @@ import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
 // Document 003's component schemas (OpenAPI 3.0) as ajv validators, for the tests of its person
 // actions (invite, link-user, merge): every answer checked is validated against the document.
 
-const doc = parse(readFileSync(fileURLToPath(new URL('../../../../shared/seeds/003_crm_openapi.yaml', import.meta.url)), 'utf8'));
+// The document is kept in the repository, so a clone anywhere can check against it; where the
+// shared original sits beside the checkout, the copy must still be that document, byte for byte.
+const copy = readFileSync(fileURLToPath(new URL('./documents/003_crm_openapi.yaml', import.meta.url)), 'utf8');
+const original = fileURLToPath(new URL('../../../../shared/seeds/003_crm_openapi.yaml', import.meta.url));
+if (existsSync(original) && readFileSync(original, 'utf8') !== copy) {
+  throw new Error('apps/server/test/documents/003_crm_openapi.yaml differs from ../shared/seeds: copy the document again');
+}
+const doc = parse(copy);
 
 /** OpenAPI 3.0's `nullable: true` as JSON Schema: the type also admits null. */
 function jsonSchemaOf(node: unknown): unknown {
