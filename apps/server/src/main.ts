@@ -1,9 +1,9 @@
-import { MailRelay } from '@crm/api';
 import { createDb } from '@crm/db';
 import { ConfigError, loadConfig } from './config.ts';
 import { jsonLogger } from './logger.ts';
 import { startServer } from './server.ts';
 import { buildServices } from './services.ts';
+import { startWorkers } from './workers.ts';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -38,9 +38,8 @@ async function main() {
       'SMTP_URL is not set: mail is kept in the outbox, not sent, except for tenants with their own SMTP settings (GET /api/v1/settings/email/outbox)',
     );
   }
-  // The outbox relay: every process runs one; they share the work through row locks.
-  const relay = new MailRelay(services);
-  relay.start();
+  // The outbox relay and the other background workers: every process runs them; they share the work.
+  const workers = startWorkers(services);
   const running = await startServer(services, { port: config.port, host: config.host });
   log.info('listening', { url: `http://${config.host}:${running.port}`, database: handle.kind });
 
@@ -52,7 +51,7 @@ async function main() {
     // Stop accepting, let in-flight requests finish, then close the pool; a hard stop after 10 s.
     const hard = setTimeout(() => process.exit(1), 10_000).unref();
     running.close().then(async () => {
-      await relay.stop();
+      await workers.stop();
       await handle.close().catch(() => {});
       clearTimeout(hard);
       log.info('stopped');

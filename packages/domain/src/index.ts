@@ -20,6 +20,7 @@ export * as access from './access/index.ts';
 export * as registry from './registry/index.ts';
 export * as privacy from './privacy/index.ts';
 export * as platformEvents from './platform-events/index.ts';
+export * as notifications from './notifications/index.ts';
 
 /** Every read model kept inside the append's transaction, in the order they run. */
 export const inlineProjections: Projection[] = [

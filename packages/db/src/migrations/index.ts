@@ -16,6 +16,7 @@ import * as m0016 from './0016_person_merges.ts';
 import * as m0017 from './0017_registry_platform_events.ts';
 import * as m0018 from './0018_subject_keys.ts';
 import * as m0019 from './0019_credential_state.ts';
+import * as m0020 from './0020_notifications.ts';
 
 /** The whole schema history, in order. Code-defined so a build never depends on files on disk. */
 export const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0017_registry_platform_events': m0017,
   '0018_subject_keys': m0018,
   '0019_credential_state': m0019,
+  '0020_notifications': m0020,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {

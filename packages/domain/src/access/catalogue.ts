@@ -33,6 +33,19 @@ export const PERMISSION_INFO: Record<Permission, { area: string; description: st
   'platform_events.read': { area: 'platform_events', description: 'Read the platform events of an entity and their summaries' },
   'platform_events.write': { area: 'platform_events', description: 'Write platform events' },
   'privacy.erase': { area: 'privacy', description: "Erase a person's personal data for good" },
+  'teams.read': { area: 'teams', description: 'See the teams one belongs to, their members and activity' },
+  'teams.write': { area: 'teams', description: 'Create teams (the creator becomes their owner)' },
+  'notifications.self': { area: 'notifications', description: 'One’s own notifications, preferences, Do Not Disturb and digest settings' },
+  'notifications.manage': { area: 'notifications', description: 'Customize notification templates and rules, read delivery analytics' },
+  'chat.use': { area: 'chat', description: 'Direct and group chat' },
+  'reports.read': { area: 'reports', description: 'Read benchmark reports and scheduled reports' },
+  'reports.schedule': { area: 'reports', description: 'Create, change and cancel scheduled reports' },
+  'analytics.track': { area: 'analytics', description: 'Record usage events' },
+  'analytics.read': { area: 'analytics', description: 'Read the traffic rollup' },
+  'billing.read': { area: 'billing', description: 'Read the billing status' },
+  'billing.manage': { area: 'billing', description: 'Start a checkout, open the billing portal, cancel the subscription' },
+  'setup.read': { area: 'setup', description: 'Read the setup hub' },
+  'setup.manage': { area: 'setup', description: 'Change setup tasks, run the auto-check, complete the setup' },
 };
 
 export const permissionCatalogue = () => PERMISSIONS.map((id) => ({ id, ...PERMISSION_INFO[id] }));

@@ -51,11 +51,39 @@ export const PERMISSIONS = [
   'platform_events.write',
   /** Erase a person's personal data for good (crypto-shredding): tenant_admin only. */
   'privacy.erase',
+  /** Document 000's teams and org: see the teams one belongs to. Every role; a team's own roles (owner, admin, member, viewer) decide the rest. */
+  'teams.read',
+  /** Create teams (the creator becomes owner): user, manager, tenant_admin. */
+  'teams.write',
+  /** One's own notifications: inbox, read state, preferences, Do Not Disturb, digest settings, template previews. Every role. */
+  'notifications.self',
+  /** The tenant's notification templates, rules and delivery analytics: tenant_admin. */
+  'notifications.manage',
+  /** Chat: direct and group channels, messages. Every role. */
+  'chat.use',
+  /** Document 000's benchmark reports and their PDF, and the schedules: every role reads. */
+  'reports.read',
+  /** Create, change and cancel scheduled reports: user, manager, tenant_admin. */
+  'reports.schedule',
+  /** Record usage events (POST /v1/analytics/track): every role, every plan. */
+  'analytics.track',
+  /** Read the 30-day traffic rollup: tenant_admin ("Admin only"). */
+  'analytics.read',
+  /** The tenant's billing status: every role. */
+  'billing.read',
+  /** Checkout, portal and cancel: tenant_admin. */
+  'billing.manage',
+  /** The setup hub's progress: every role. */
+  'setup.read',
+  /** Change setup tasks, run the auto-check, complete the setup: tenant_admin. */
+  'setup.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const READ: Permission[] = ['profile.self', 'crm.stages.read', 'crm.deals.read', 'users.read', 'tenant.read', 'email_settings.read'];
-const WRITE: Permission[] = [...READ, 'crm.deals.write', 'crm.deals.export', 'api_keys.manage'];
+// Everyone's own surfaces: teams they belong to, their notifications, chat, reports, usage tracking, billing and setup status.
+READ.push('teams.read', 'notifications.self', 'chat.use', 'reports.read', 'analytics.track', 'billing.read', 'setup.read');
+const WRITE: Permission[] = [...READ, 'crm.deals.write', 'crm.deals.export', 'api_keys.manage', 'teams.write', 'reports.schedule'];
 // Document 003: every role reads persons and organizations; user, manager and tenant_admin write and delete them.
 const CRM_READ: Permission[] = ['Ibl.CRM/Persons/list', 'Ibl.CRM/Persons/read', 'Ibl.CRM/Organizations/list', 'Ibl.CRM/Organizations/read'];
 READ.push(...CRM_READ);

@@ -1,0 +1,25 @@
+import { MailRelay, type Services } from '@crm/api';
+
+/** A background loop of the server process: started with it, stopped (and awaited) before the database closes. */
+export interface Worker {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Every background worker of one server process. Each is safe to run in several processes at once
+ * (they share the work through row locks or checkpoints), so nothing assumes it is the only one.
+ * Add a module's worker here.
+ */
+export function buildWorkers(services: Services): Worker[] {
+  return [
+    // The mail outbox relay.
+    new MailRelay(services),
+  ];
+}
+
+export function startWorkers(services: Services): { stop(): Promise<void> } {
+  const workers = buildWorkers(services);
+  for (const w of workers) w.start();
+  return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) };
+}
