@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from './database.ts';
 import { pgErrorCode } from './errors.ts';
+import { LaneQueue } from './lanes.ts';
+import { rollbackQuietly } from './scope.ts';
 
 export interface TenantGroupOptions {
   /** Group transactions open at once (each holds one pool connection). */
@@ -51,36 +53,24 @@ const isSqlState = (error: unknown) => /^[0-9A-Z]{5}$/.test(pgErrorCode(error) ?
  * as if each had committed before the next began), and the row locks a unit takes are held until
  * the group commits.
  */
-export class TenantGroups {
-  private readonly queue: Unit[] = [];
-  private busy = 0;
-  private readonly lanes: number;
+export class TenantGroups extends LaneQueue<Unit> {
   private readonly maxPerGroup: number;
 
   constructor(
     private readonly db: Db,
     options: TenantGroupOptions = {},
   ) {
-    this.lanes = Math.max(1, options.lanes ?? 8);
+    super(Math.max(1, options.lanes ?? 8));
     this.maxPerGroup = Math.min(60, Math.max(1, options.maxPerGroup ?? 16));
   }
 
   run<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     if (!UUID.test(tenantId)) return Promise.reject(new Error(`inTenant: not a tenant id: ${tenantId}`));
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ tenantId, fn, resolve: resolve as (v: unknown) => void, reject });
-      this.pump();
-    });
+    return new Promise<T>((resolve, reject) => this.enqueue({ tenantId, fn, resolve: resolve as (v: unknown) => void, reject }));
   }
 
-  private pump(): void {
-    while (this.busy < this.lanes && this.queue.length > 0) {
-      this.busy++;
-      void this.lane().finally(() => {
-        this.busy--;
-        this.pump();
-      });
-    }
+  protected turn(): Promise<void> {
+    return this.lane();
   }
 
   private async lane(): Promise<void> {
@@ -116,10 +106,7 @@ export class TenantGroups {
           await sql.raw('commit').execute(conn);
         } catch (error) {
           // Never hand the connection back inside a transaction.
-          await sql
-            .raw('rollback')
-            .execute(conn)
-            .catch(() => {});
+          await rollbackQuietly(conn as Tx);
           throw error;
         }
       });

@@ -6,3 +6,4 @@ export { migrations, migrateToLatest } from './migrations/index.ts';
 export { PGliteDialect } from './pglite-dialect/index.ts';
 export * from './errors.ts';
 export { TenantGroups, type TenantGroupOptions, GroupAbortedError } from './group.ts';
+export { LaneQueue } from './lanes.ts';

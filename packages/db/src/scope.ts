@@ -23,10 +23,7 @@ async function inTransaction<T>(db: Db, begin: string, fn: (tx: Tx) => Promise<T
     try {
       result = await fn(conn as Tx);
     } catch (error) {
-      await sql
-        .raw('rollback')
-        .execute(conn)
-        .catch(() => {});
+      await rollbackQuietly(conn);
       throw error;
     }
     await sql.raw('commit').execute(conn);
@@ -42,4 +39,12 @@ export async function inSystem<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T
 /** DDL such as a projection rebuild's shadow tables: runs as the connecting user, who owns the schema. */
 export async function asOwner<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return inTransaction(db, 'begin; set local role none', fn);
+}
+
+/** Rolls back the connection's transaction after a failure, never throwing over the failure itself. */
+export async function rollbackQuietly(conn: Tx): Promise<void> {
+  await sql
+    .raw('rollback')
+    .execute(conn)
+    .catch(() => {});
 }

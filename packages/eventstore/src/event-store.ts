@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { type EventCodec, openRows } from './codec.ts';
 import { ConcurrencyError } from './errors.ts';
 import type { EventRow } from './events-table.ts';
-import { AppendGroups, appendBatch, type GroupCommitOptions } from './group-commit.ts';
+import { AppendGroups, appendBatch, type GroupCommitOptions, type PendingAppend } from './group-commit.ts';
 import { handledBy, type Projection, runWrites, type TableWrite } from './projection.ts';
 import { type EventSchemas, parseEvents } from './schemas.ts';
 import { toStoredEvent, type Upcasters } from './upcast.ts';
@@ -84,8 +84,7 @@ export class EventStore {
     events: NewEvent[],
     metadata: EventMetadata,
   ): Promise<StoredEvent[]> {
-    events = parseEvents(this.schemas, events);
-    const stored = await this.writeSealed(tx, tenantId, stream, expected, events, metadata);
+    const stored = await this.writeSealed(tx, { tenantId, stream, expected, events: parseEvents(this.schemas, events), metadata });
     await this.project(tx, stored);
     return stored;
   }
@@ -170,7 +169,7 @@ export class EventStore {
   }
 
   private groupFor(db: Db): { submit: AppendGroups['submit'] } {
-    const single: AppendGroups['submit'] = (p) => this.write(db, 'es_append_as', p.tenantId, p.stream, p.expected, p.events, p.metadata);
+    const single: AppendGroups['submit'] = (p) => this.write(db, 'es_append_as', p);
     if (this.groupCommit === false) return { submit: single };
     let groups = this.groups.get(db);
     if (!groups) this.groups.set(db, (groups = new AppendGroups(db, single, this.groupCommit)));
@@ -181,30 +180,15 @@ export class EventStore {
    * write() of the events' stored form when the codec seals any of them; the events returned (to
    * inline projections and the caller) carry the data as given, which is what a read opens back.
    */
-  private async writeSealed(
-    tx: Tx,
-    tenantId: string,
-    stream: StreamRef,
-    expected: ExpectedVersion,
-    events: NewEvent[],
-    metadata: EventMetadata,
-  ): Promise<StoredEvent[]> {
+  private async writeSealed(tx: Tx, p: PendingAppend): Promise<StoredEvent[]> {
     const codec = this.codec;
-    if (!codec || !events.some((e) => codec.handles.has(e.type)))
-      return this.write(tx, 'es_append', tenantId, stream, expected, events, metadata);
-    const stored = await this.write(tx, 'es_append', tenantId, stream, expected, await codec.seal(tx, tenantId, stream, events), metadata);
-    return stored.map((e, i) => ({ ...e, data: JSON.parse(JSON.stringify(events[i]!.data ?? {})) }));
+    if (!codec || !p.events.some((e) => codec.handles.has(e.type))) return this.write(tx, 'es_append', p);
+    const stored = await this.write(tx, 'es_append', { ...p, events: await codec.seal(tx, p.tenantId, p.stream, p.events) });
+    return stored.map((e, i) => ({ ...e, data: JSON.parse(JSON.stringify(p.events[i]!.data ?? {})) }));
   }
 
-  private async write(
-    executor: Executor,
-    fn: 'es_append' | 'es_append_as',
-    tenantId: string,
-    stream: StreamRef,
-    expected: ExpectedVersion,
-    events: NewEvent[],
-    metadata: EventMetadata,
-  ): Promise<StoredEvent[]> {
+  private async write(executor: Executor, fn: 'es_append' | 'es_append_as', p: PendingAppend): Promise<StoredEvent[]> {
+    const { tenantId, stream, expected, events, metadata } = p;
     if (events.length === 0) return [];
     const expectedNumber = expected === 'any' ? -1 : expected === 'no_stream' ? 0 : expected;
     const ids = events.map((e) => e.id ?? randomUUID());

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Db, type Executor, pgErrorCode } from '@crm/db';
+import { type Db, type Executor, LaneQueue, pgErrorCode } from '@crm/db';
 import { sql } from 'kysely';
 import { ConcurrencyError } from './errors.ts';
 import type { EventMetadata, ExpectedVersion, NewEvent, StoredEvent, StreamRef } from './types.ts';
@@ -73,10 +73,7 @@ export function storedEvents(
  * (ConcurrencyError), and if the statement fails as a whole (a database error), each of its appends
  * is retried on its own, so one bad append cannot fail the others.
  */
-export class AppendGroups {
-  private readonly queue: Waiting[] = [];
-  private inFlight = 0;
-  private readonly maxInFlight: number;
+export class AppendGroups extends LaneQueue<Waiting> {
   private readonly maxEvents: number;
 
   constructor(
@@ -85,26 +82,18 @@ export class AppendGroups {
     private readonly single: (p: PendingAppend) => Promise<StoredEvent[]>,
     options: GroupCommitOptions = {},
   ) {
-    this.maxInFlight = Math.max(1, options.maxInFlight ?? 4);
+    super(Math.max(1, options.maxInFlight ?? 4));
     this.maxEvents = Math.max(1, options.maxEvents ?? 256);
   }
 
   submit(p: PendingAppend): Promise<StoredEvent[]> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ ...p, key: `${p.tenantId}\u0000${p.stream.type}\u0000${p.stream.id}`, resolve, reject });
-      this.pump();
-    });
+    return new Promise((resolve, reject) =>
+      this.enqueue({ ...p, key: `${p.tenantId}\u0000${p.stream.type}\u0000${p.stream.id}`, resolve, reject }),
+    );
   }
 
-  private pump(): void {
-    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.take();
-      this.inFlight++;
-      void this.run(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
+  protected turn(): Promise<void> {
+    return this.run(this.take());
   }
 
   /** The oldest waiting append, and every later one of its tenant that fits (one per stream). */

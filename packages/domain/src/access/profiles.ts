@@ -7,6 +7,7 @@ import { accessEvent, orgSettingsStream, profilesStream } from './events.ts';
 import { ORG_SETTINGS, type OrgSettingKey } from './org-settings.ts';
 import type { PermissionProfilesTable } from './tables.ts';
 import './tables.ts';
+import { tenantRows } from '../shared/rows.ts';
 
 export interface ProfileView extends PermissionProfilesTable {
   user_count: number;
@@ -46,10 +47,8 @@ function checkPermissions(permissions: readonly string[]): string[] {
 }
 
 async function checkName(ctx: CommandContext, name: string, except: number | null) {
-  const clash = await ctx.tx
-    .selectFrom('permission_profiles')
+  const clash = await tenantRows(ctx.tx, ctx.tenantId, 'permission_profiles')
     .select('id')
-    .where('tenant_id', '=', ctx.tenantId)
     .where(sql<boolean>`lower(name) = lower(${name})`)
     .executeTakeFirst();
   if (clash && clash.id !== except)
@@ -63,10 +62,8 @@ export async function createProfile(
   const version = await lockStream(ctx.tx, 'permission_profiles', ctx.tenantId);
   const permissions = checkPermissions(input.permissions);
   await checkName(ctx, input.name, null);
-  const max = await ctx.tx
-    .selectFrom('permission_profiles')
+  const max = await tenantRows(ctx.tx, ctx.tenantId, 'permission_profiles')
     .select((eb) => eb.fn.max('id').as('m'))
-    .where('tenant_id', '=', ctx.tenantId)
     .executeTakeFirst();
   const id = Number(max?.m ?? 0) + 1;
   await appendDecided(ctx, profilesStream(ctx.tenantId), version, [
@@ -140,12 +137,7 @@ export async function listOrgSettings(db: Executor, tenantId: string): Promise<O
 /** Sets one known key; the value must already match its schema (the API layer parses it). */
 export async function setOrgSetting(ctx: CommandContext, key: OrgSettingKey, value: unknown): Promise<void> {
   const version = await lockStream(ctx.tx, 'org_settings', ctx.tenantId);
-  const row = await ctx.tx
-    .selectFrom('org_settings')
-    .select('value')
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('key', '=', key)
-    .executeTakeFirst();
+  const row = await tenantRows(ctx.tx, ctx.tenantId, 'org_settings').select('value').where('key', '=', key).executeTakeFirst();
   if (row && JSON.stringify(row.value) === JSON.stringify(value)) return;
   await appendDecided(ctx, orgSettingsStream(ctx.tenantId), version, [accessEvent('OrgSettingChanged', { key, value: value as never })]);
 }

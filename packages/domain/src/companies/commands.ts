@@ -5,6 +5,7 @@ import { personStream } from '../people/events.ts';
 import '../people/tables.ts';
 import { appendDecided, type CommandContext } from '../shared/command.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
+import { tenantRows } from '../shared/rows.ts';
 import { type CompanyValues, dropCompany, newCompany, replacementCompany, reviseCompany } from './decide.ts';
 import { companyStream } from './events.ts';
 import { getCompany } from './queries.ts';
@@ -21,23 +22,13 @@ export async function lockKey(ctx: CommandContext, key: string, value: string): 
 /** An owner must be a user of this tenant. */
 export async function checkOwner(ctx: CommandContext, ownerUserId: number | null | undefined): Promise<void> {
   if (ownerUserId === null || ownerUserId === undefined) return;
-  const found = await ctx.tx
-    .selectFrom('users')
-    .select('id')
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('id', '=', ownerUserId)
-    .executeTakeFirst();
+  const found = await tenantRows(ctx.tx, ctx.tenantId, 'users').select('id').where('id', '=', ownerUserId).executeTakeFirst();
   if (!found) throw new DomainError('invalid', 'owner_not_found', `user ${ownerUserId} is not a user of this tenant`, { field: 'owner' });
 }
 
 async function checkName(ctx: CommandContext, name: string, self: string | null): Promise<void> {
   await lockKey(ctx, 'company.name', name);
-  const holder = await ctx.tx
-    .selectFrom('companies')
-    .select('id')
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('name', '=', name)
-    .executeTakeFirst();
+  const holder = await tenantRows(ctx.tx, ctx.tenantId, 'companies').select('id').where('name', '=', name).executeTakeFirst();
   if (holder && holder.id !== self) {
     throw new DomainError('invalid', 'name_taken', `an organization named ${JSON.stringify(name)} already exists`, {
       field: 'name',
@@ -63,13 +54,7 @@ const values = (c: CompaniesTable): CompanyValues => ({
 });
 
 async function lockCompany(ctx: CommandContext, companyId: string): Promise<CompaniesTable> {
-  const row = await ctx.tx
-    .selectFrom('companies')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('id', '=', companyId)
-    .forUpdate()
-    .executeTakeFirst();
+  const row = await tenantRows(ctx.tx, ctx.tenantId, 'companies').selectAll().where('id', '=', companyId).forUpdate().executeTakeFirst();
   if (!row) throw notFound('organization', companyId);
   return row;
 }
@@ -103,10 +88,8 @@ export async function changeCompany(
  */
 export async function removeCompany(ctx: CommandContext, companyId: string): Promise<void> {
   const row = await lockCompany(ctx, companyId);
-  const persons = await ctx.tx
-    .selectFrom('persons')
+  const persons = await tenantRows(ctx.tx, ctx.tenantId, 'persons')
     .select(['id', 'version', 'organization_id'])
-    .where('tenant_id', '=', ctx.tenantId)
     .where('organization_id', '=', companyId)
     .orderBy('id')
     .forUpdate()

@@ -7,6 +7,7 @@ import './tables.ts';
 import '../people/tables.ts';
 import '../pipeline/deals/tables.ts';
 import '../pipeline/stages/tables.ts';
+import { tenantRows } from '../shared/rows.ts';
 
 /** `%` and `_` match themselves in a substring filter. */
 export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -99,10 +100,8 @@ export interface AccountCounts {
 export async function accountCounts(tx: Tx, tenantId: string, rows: readonly CompaniesTable[]): Promise<Map<string, AccountCounts>> {
   const out = new Map<string, AccountCounts>(rows.map((r) => [r.id, { contactCount: 0, openOpportunityCount: 0 }]));
   if (rows.length === 0) return out;
-  const contacts = await tx
-    .selectFrom('persons')
+  const contacts = await tenantRows(tx, tenantId, 'persons')
     .select(['organization_id', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('tenant_id', '=', tenantId)
     .where(
       'organization_id',
       'in',
@@ -139,10 +138,8 @@ export async function accountCounts(tx: Tx, tenantId: string, rows: readonly Com
 
 /** The persons of a company, oldest first. */
 export async function companyPersons(tx: Tx, tenantId: string, companyId: string) {
-  return tx
-    .selectFrom('persons')
+  return tenantRows(tx, tenantId, 'persons')
     .selectAll()
-    .where('tenant_id', '=', tenantId)
     .where('organization_id', '=', companyId)
     .where('merged_into', 'is', null)
     .orderBy('created_at')
@@ -153,10 +150,8 @@ export async function companyPersons(tx: Tx, tenantId: string, companyId: string
 /** The names of users, for `assignedToName`: first and last name, or the email when both are empty. */
 export async function userNames(tx: Tx, tenantId: string, ids: readonly number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx
-    .selectFrom('users')
+  const rows = await tenantRows(tx, tenantId, 'users')
     .select(['id', 'first_name', 'last_name', 'email'])
-    .where('tenant_id', '=', tenantId)
     .where('id', 'in', [...ids])
     .execute();
   return new Map(rows.map((u) => [u.id, `${u.first_name} ${u.last_name}`.trim() || u.email]));

@@ -4,6 +4,7 @@ import type { CommandContext } from '../shared/command.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { personEvent, type PersonUpdated, personStream } from './events.ts';
 import type { PersonsTable } from './tables.ts';
+import { tenantRows } from '../shared/rows.ts';
 
 export interface PersonFields {
   name?: string | undefined;
@@ -13,10 +14,8 @@ export interface PersonFields {
 }
 
 export async function findPersonByEmail(ctx: CommandContext, email: string): Promise<PersonsTable | undefined> {
-  return ctx.tx
-    .selectFrom('persons')
+  return tenantRows(ctx.tx, ctx.tenantId, 'persons')
     .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
     .where(sql<boolean>`lower(primary_email) = ${email.toLowerCase()}`)
     .where('merged_into', 'is', null)
     .executeTakeFirst();

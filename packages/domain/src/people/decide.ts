@@ -1,4 +1,5 @@
 import { type PersonEvent, personEvent } from './events.ts';
+import type { PersonsTable } from './tables.ts';
 
 // Document 003's person decisions, pure: the person as it is and what the caller asks for, to the
 // events that record it. Checks that need the database (an organization of this tenant, a free
@@ -12,38 +13,14 @@ export const PERSONAL_FIELDS = ['name', 'primary_email', 'emails', 'contact_numb
 export const OTHER_FIELDS = ['organization_id', 'owner_user_id', 'lifecycle_stage', 'unique_id', 'metadata'] as const;
 type Field = (typeof PERSONAL_FIELDS)[number] | (typeof OTHER_FIELDS)[number];
 
-/** Every field of a person a caller may set. */
-export interface PersonValues {
-  name: string;
-  primary_email: string | null;
-  emails: unknown;
-  contact_numbers: unknown;
-  job_title: string;
-  organization_id: string | null;
-  owner_user_id: number | null;
-  lifecycle_stage: string;
-  unique_id: string;
-  metadata: unknown;
-}
+/** Every field of a person a caller may set: the columns of its row named by the two lists above. */
+export type PersonValues = Pick<PersonsTable, Field>;
 
 /** A new person with these values; what is not given takes document 003's defaults. */
 export function addPerson(personId: string, v: Partial<PersonValues> & { name: string }): PersonEvent[] {
+  const { name, primary_email, emails, contact_numbers, job_title, ...rest } = replacement(v);
   return [
-    personEvent('PersonAdded', {
-      person_id: personId,
-      personal: {
-        name: v.name,
-        primary_email: v.primary_email ?? null,
-        emails: v.emails ?? [],
-        contact_numbers: v.contact_numbers ?? [],
-        job_title: v.job_title ?? '',
-      },
-      organization_id: v.organization_id ?? null,
-      owner_user_id: v.owner_user_id ?? null,
-      lifecycle_stage: v.lifecycle_stage ?? 'lead',
-      unique_id: v.unique_id ?? '',
-      metadata: v.metadata ?? {},
-    }),
+    personEvent('PersonAdded', { person_id: personId, personal: { name, primary_email, emails, contact_numbers, job_title }, ...rest }),
   ];
 }
 

@@ -9,6 +9,7 @@ import { personStream } from './events.ts';
 import { findPerson } from './queries.ts';
 import { lockLivePerson } from './users-link.ts';
 import type { PersonsTable } from './tables.ts';
+import { tenantRows } from '../shared/rows.ts';
 
 // Document 003's person commands: the same person aggregate deal contacts use.
 
@@ -29,10 +30,8 @@ const valuesOf = (p: PersonsTable): PersonValues => ({
 async function checkReferences(ctx: CommandContext, current: PersonValues | null, next: Partial<PersonValues>, self: string | null) {
   if (next.organization_id && next.organization_id !== current?.organization_id) {
     // A shared lock: the organization cannot be deleted under this write.
-    const org = await ctx.tx
-      .selectFrom('companies')
+    const org = await tenantRows(ctx.tx, ctx.tenantId, 'companies')
       .select('id')
-      .where('tenant_id', '=', ctx.tenantId)
       .where('id', '=', next.organization_id)
       .forShare()
       .executeTakeFirst();
@@ -49,10 +48,8 @@ async function checkReferences(ctx: CommandContext, current: PersonValues | null
   }
   if (next.unique_id && next.unique_id !== current?.unique_id) {
     await lockKey(ctx, 'person.unique_id', next.unique_id);
-    const holder = await ctx.tx
-      .selectFrom('persons')
+    const holder = await tenantRows(ctx.tx, ctx.tenantId, 'persons')
       .select('id')
-      .where('tenant_id', '=', ctx.tenantId)
       .where('unique_id', '=', next.unique_id)
       .executeTakeFirst();
     if (holder && holder.id !== self) {
@@ -63,10 +60,8 @@ async function checkReferences(ctx: CommandContext, current: PersonValues | null
   }
   if (next.primary_email && next.primary_email.toLowerCase() !== current?.primary_email?.toLowerCase()) {
     await lockKey(ctx, 'person.email', next.primary_email.toLowerCase());
-    const holder = await ctx.tx
-      .selectFrom('persons')
+    const holder = await tenantRows(ctx.tx, ctx.tenantId, 'persons')
       .select('id')
-      .where('tenant_id', '=', ctx.tenantId)
       .where(sql<boolean>`lower(primary_email) = ${next.primary_email.toLowerCase()}`)
       .where('merged_into', 'is', null)
       .executeTakeFirst();

@@ -7,6 +7,7 @@ import type { CommandContext } from '../shared/command.ts';
 import { DomainError } from '../shared/errors.ts';
 import { personEvent, personStream } from './events.ts';
 import { lockLivePerson } from './users-link.ts';
+import { tenantRows } from '../shared/rows.ts';
 
 // Document 003's `POST /persons/{id}/invite/`: a real platform invitation, the users module's own
 // (a pending user, a one-time token, the mail through the outbox). The invited user is created
@@ -88,10 +89,8 @@ export async function invitePerson(ctx: CommandContext, actor: Actor, personId: 
     token = created.token;
   }
   // The user's creation may have appended to this person (the binding): append after it.
-  const { version } = await ctx.tx
-    .selectFrom('persons')
+  const { version } = await tenantRows(ctx.tx, ctx.tenantId, 'persons')
     .select('version')
-    .where('tenant_id', '=', ctx.tenantId)
     .where('id', '=', personId)
     .executeTakeFirstOrThrow();
   await ctx.store.append(

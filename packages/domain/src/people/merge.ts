@@ -16,6 +16,7 @@ import {
   planUndo,
 } from './merge-decide.ts';
 import './tables.ts';
+import { tenantRows } from '../shared/rows.ts';
 
 // Merge and undo of persons: load and lock, decide (merge-decide.ts), append to every stream
 // touched in the command's one transaction, so a merge is all there or not at all.
@@ -40,10 +41,8 @@ type Locked = MergeCandidate & { version: string };
 
 /** The persons, locked in id order (two merges over the same persons queue, never deadlock). */
 async function lockPersons(ctx: CommandContext, ids: readonly string[]): Promise<Map<string, Locked>> {
-  const rows = await ctx.tx
-    .selectFrom('persons')
+  const rows = await tenantRows(ctx.tx, ctx.tenantId, 'persons')
     .select(['id', 'merged_into', 'platform_user_id', 'version'])
-    .where('tenant_id', '=', ctx.tenantId)
     .where('id', 'in', [...ids])
     .orderBy('id')
     .forUpdate()
@@ -54,10 +53,8 @@ async function lockPersons(ctx: CommandContext, ids: readonly string[]): Promise
 /** The deals, locked in id order (as every deal command locks its deal), with their versions. */
 async function lockDeals(ctx: CommandContext, dealIds: readonly string[]): Promise<Map<string, number>> {
   if (dealIds.length === 0) return new Map();
-  const rows = await ctx.tx
-    .selectFrom('crm_deals')
+  const rows = await tenantRows(ctx.tx, ctx.tenantId, 'crm_deals')
     .select(['id', 'version'])
-    .where('tenant_id', '=', ctx.tenantId)
     .where('id', '=', sql<string>`any(${[...dealIds]}::uuid[])`)
     .orderBy('id')
     .forUpdate()
@@ -67,10 +64,8 @@ async function lockDeals(ctx: CommandContext, dealIds: readonly string[]): Promi
 
 async function linksWhere(ctx: CommandContext, column: 'person_id' | 'deal_id', values: readonly string[]): Promise<ContactLink[]> {
   if (values.length === 0) return [];
-  const rows = await ctx.tx
-    .selectFrom('crm_deal_contacts')
+  const rows = await tenantRows(ctx.tx, ctx.tenantId, 'crm_deal_contacts')
     .select(['id', 'deal_id', 'person_id', 'role', 'created_at'])
-    .where('tenant_id', '=', ctx.tenantId)
     .where(column, '=', sql<string>`any(${[...values]}::uuid[])`)
     .execute();
   return rows.map((r) => ({
@@ -134,10 +129,8 @@ export async function mergePersons(ctx: CommandContext, input: MergeInput): Prom
   const dealIds = [...new Set((await linksWhere(ctx, 'person_id', duplicateIds)).map((l) => l.deal_id))].sort();
   const dealVersions = await lockDeals(ctx, dealIds);
   const links = await linksWhere(ctx, 'deal_id', dealIds);
-  const counts = await ctx.tx
-    .selectFrom('crm_activities')
+  const counts = await tenantRows(ctx.tx, ctx.tenantId, 'crm_activities')
     .select(['deal_id', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('tenant_id', '=', ctx.tenantId)
     .where('deal_id', '=', sql<string>`any(${dealIds}::uuid[])`)
     .groupBy('deal_id')
     .execute();
@@ -164,22 +157,15 @@ export interface UndoResult {
 
 /** Reverts a merge: the duplicates come back, and what it moved goes back (see planUndo). */
 export async function undoMerge(ctx: CommandContext, mergeId: string): Promise<UndoResult> {
-  const merge = await ctx.tx
-    .selectFrom('person_merges')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('id', '=', mergeId)
-    .executeTakeFirst();
+  const merge = await tenantRows(ctx.tx, ctx.tenantId, 'person_merges').selectAll().where('id', '=', mergeId).executeTakeFirst();
   if (!merge) throw new DomainError('not_found', 'merge_not_found', `merge ${mergeId} not found`);
   const persons = await lockPersons(ctx, [merge.primary_id, ...merge.duplicate_ids]);
   const moves = merge.moves as MergeMove[];
   const dealIds = [...new Set(moves.map((m) => m.deal_id))].sort();
   const dealVersions = await lockDeals(ctx, dealIds);
   // Read under the primary's lock: a concurrent undo of the same merge waits, then sees it undone.
-  const fresh = await ctx.tx
-    .selectFrom('person_merges')
+  const fresh = await tenantRows(ctx.tx, ctx.tenantId, 'person_merges')
     .select('undone_at')
-    .where('tenant_id', '=', ctx.tenantId)
     .where('id', '=', mergeId)
     .executeTakeFirstOrThrow();
   const primary = persons.get(merge.primary_id);

@@ -1,22 +1,12 @@
 import { type TableRow, typedRowProjection } from '../shared/events.ts';
+import { OTHER_FIELDS, PERSONAL_FIELDS } from './decide.ts';
 import { PersonEvent, personEventSchemas } from './events.ts';
 import { ERASED_PERSONAL, isSealed } from '../privacy/rules.ts';
 import './tables.ts';
 
 const FIELDS = ['name', 'primary_email', 'contact_numbers', 'job_title', 'owner_user_id'] as const;
 /** Fields a PersonRevised may change, personal or not. */
-const REVISABLE = [
-  'name',
-  'primary_email',
-  'emails',
-  'contact_numbers',
-  'job_title',
-  'organization_id',
-  'owner_user_id',
-  'lifecycle_stage',
-  'unique_id',
-  'metadata',
-] as const;
+const REVISABLE = [...PERSONAL_FIELDS, ...OTHER_FIELDS] as const;
 
 function apply(row: TableRow<'persons'>, changes: Record<string, { to?: unknown }>, allowed: readonly string[]) {
   for (const [field, change] of Object.entries(changes)) {

@@ -5,16 +5,11 @@ import { notFound } from '../shared/errors.ts';
 import { pageOldestFirst } from '../shared/paging.ts';
 import type { PersonsTable } from './tables.ts';
 import './tables.ts';
+import { tenantRows } from '../shared/rows.ts';
 
 /** A person as document 003 shows it: merged-away persons are not shown. */
 export async function findPerson(tx: Tx, tenantId: string, personId: string): Promise<PersonsTable | undefined> {
-  return tx
-    .selectFrom('persons')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', personId)
-    .where('merged_into', 'is', null)
-    .executeTakeFirst();
+  return tenantRows(tx, tenantId, 'persons').selectAll().where('id', '=', personId).where('merged_into', 'is', null).executeTakeFirst();
 }
 
 export interface PersonFilters {
@@ -51,10 +46,8 @@ export async function resolvePerson(tx: Tx, tenantId: string, personId: string):
 
 /** The merges a person took part in, as primary or duplicate, newest first. */
 export async function mergesOfPerson(tx: Tx, tenantId: string, personId: string) {
-  return tx
-    .selectFrom('person_merges')
+  return tenantRows(tx, tenantId, 'person_merges')
     .selectAll()
-    .where('tenant_id', '=', tenantId)
     .where((eb) => eb.or([eb('primary_id', '=', personId), sql<boolean>`duplicate_ids @> ${JSON.stringify([personId])}::jsonb`]))
     .orderBy('merged_at', 'desc')
     .orderBy('id')

@@ -5,19 +5,14 @@ import { DomainError, notFound } from '../shared/errors.ts';
 import { personEvent, personStream } from './events.ts';
 import { findPerson } from './queries.ts';
 import type { PersonsTable } from './tables.ts';
+import { tenantRows } from '../shared/rows.ts';
 
 // A person bound to a platform user (document 003's `platform_user`): by link-user, or on its
 // own when a user is created with the person's email.
 
 /** The person a write is about, locked; a merged-away person is kept for reading only. */
 export async function lockLivePerson(ctx: CommandContext, personId: string): Promise<PersonsTable> {
-  const row = await ctx.tx
-    .selectFrom('persons')
-    .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('id', '=', personId)
-    .forUpdate()
-    .executeTakeFirst();
+  const row = await tenantRows(ctx.tx, ctx.tenantId, 'persons').selectAll().where('id', '=', personId).forUpdate().executeTakeFirst();
   if (!row) throw notFound('person', personId);
   if (row.merged_into !== null) {
     throw new DomainError('conflict', 'person_merged', `person ${personId} was merged into ${row.merged_into}`, {
@@ -40,10 +35,8 @@ export async function linkPersonToUser(
   userId: number,
 ): Promise<{ person: PersonsTable; outcome: LinkOutcome }> {
   const row = await lockLivePerson(ctx, personId);
-  const user = await ctx.tx
-    .selectFrom('users')
+  const user = await tenantRows(ctx.tx, ctx.tenantId, 'users')
     .select('id')
-    .where('tenant_id', '=', ctx.tenantId)
     .where('id', '=', userId)
     .where('status', '<>', 'erased')
     .executeTakeFirst();
@@ -67,10 +60,8 @@ export async function unlinkPersonFromUser(ctx: CommandContext, personId: string
  * not merged away and bound to no one, is linked to the user, in the user's transaction.
  */
 export async function linkPersonsToNewUser(ctx: CommandContext, userId: number, email: string): Promise<string[]> {
-  const rows = await ctx.tx
-    .selectFrom('persons')
+  const rows = await tenantRows(ctx.tx, ctx.tenantId, 'persons')
     .select(['id', 'version'])
-    .where('tenant_id', '=', ctx.tenantId)
     .where(sql<boolean>`lower(primary_email) = ${email.toLowerCase()}`)
     .where('merged_into', 'is', null)
     .where('platform_user_id', 'is', null)

@@ -11,6 +11,7 @@ import type { CanonicalState, EntityRef, RefHolder } from './decide.ts';
 import { type EntityClass, isRegistryEvent, registryStream } from './events.ts';
 import type { RegistryLinksTable } from './tables.ts';
 import './tables.ts';
+import { tenantRows } from '../shared/rows.ts';
 
 // Reads of the registry. A canonical entity is a person or a company of the tenant: its name and
 // email are the record's own (a company's email is `metadata.email`, see the README); the
@@ -77,10 +78,8 @@ export async function findCanonical(tx: Tx, tenantId: string, id: string): Promi
 }
 
 export async function linksOf(tx: Tx, tenantId: string, canonicalId: string): Promise<RegistryLinksTable[]> {
-  return tx
-    .selectFrom('registry_links')
+  return tenantRows(tx, tenantId, 'registry_links')
     .selectAll()
-    .where('tenant_id', '=', tenantId)
     .where('canonical_id', '=', canonicalId)
     .orderBy('created_at')
     .orderBy('id')
@@ -92,10 +91,8 @@ export async function findLink(tx: Tx, tenantId: string, linkId: string): Promis
 }
 
 export async function findLinkByRef(tx: Tx, tenantId: string, ref: EntityRef): Promise<RegistryLinksTable | undefined> {
-  return tx
-    .selectFrom('registry_links')
+  return tenantRows(tx, tenantId, 'registry_links')
     .selectAll()
-    .where('tenant_id', '=', tenantId)
     .where('app', '=', ref.app)
     .where('entity_type', '=', ref.entityType)
     .where('entity_id', '=', ref.entityId)

@@ -10,6 +10,7 @@ import { emailTaken } from './queries.ts';
 import { linkPersonsToNewUser } from '../../people/users-link.ts';
 import { destroyKey } from '../../privacy/keys.ts';
 import './tables.ts';
+import { tenantRows } from '../../shared/rows.ts';
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_DAYS = 7;
@@ -134,10 +135,8 @@ export async function resendInvitation(ctx: CommandContext, userId: number): Pro
  * locked and deleted, so a token works once even when two requests race with it.
  */
 export async function acceptInvitation(ctx: CommandContext, tokenHash: string, passwordHash: string): Promise<number> {
-  const invitation = await ctx.tx
-    .selectFrom('user_invitations')
+  const invitation = await tenantRows(ctx.tx, ctx.tenantId, 'user_invitations')
     .selectAll()
-    .where('tenant_id', '=', ctx.tenantId)
     .where('token_hash', '=', tokenHash)
     .forUpdate()
     .executeTakeFirst();
@@ -168,12 +167,7 @@ export const invitationExpired = () =>
 export async function eraseUser(ctx: CommandContext, actor: decide.Actor, userId: number) {
   const team = await loadTeam(ctx);
   const { state, version } = await loadUser(ctx, userId);
-  const before = await ctx.tx
-    .selectFrom('users')
-    .select('email')
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('id', '=', userId)
-    .executeTakeFirst();
+  const before = await tenantRows(ctx.tx, ctx.tenantId, 'users').select('email').where('id', '=', userId).executeTakeFirst();
   await appendDecided(ctx, userStream(userId), version, decide.eraseUser(actor, state, team, userId));
   await destroyKey(ctx.tx, { tenantId: ctx.tenantId, subjectType: 'user', subjectId: String(userId) }, ctx.clock.now());
   const t = ctx.tenantId;

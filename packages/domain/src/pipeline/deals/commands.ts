@@ -8,6 +8,7 @@ import { type DealEvent, dealStream } from './events.ts';
 import { dealRowAfter } from './projections.ts';
 import { getContact, getDeal } from './queries.ts';
 import type { DealsTable } from './tables.ts';
+import { tenantRows } from '../../shared/rows.ts';
 
 /**
  * The deal as decide sees it, with its stage's name. Its row is locked until commit, so commands on one deal queue
@@ -27,12 +28,7 @@ async function loadDeal(
   const { stage_name, ...row } = found;
   // Only contact commands need the contacts; the rest skip the query.
   const contacts = opts.contacts
-    ? await ctx.tx
-        .selectFrom('crm_deal_contacts')
-        .select(['id', 'person_id'])
-        .where('tenant_id', '=', ctx.tenantId)
-        .where('deal_id', '=', dealId)
-        .execute()
+    ? await tenantRows(ctx.tx, ctx.tenantId, 'crm_deal_contacts').select(['id', 'person_id']).where('deal_id', '=', dealId).execute()
     : [];
   return { ...row, version: Number(row.version), contacts, stage_name: stage_name ?? 'deleted stage', row };
 }
@@ -61,12 +57,7 @@ async function targetStage(ctx: CommandContext, stageId: string | undefined): Pr
 async function checkOwner(ctx: CommandContext, userId: number | null | undefined) {
   // The caller is a member by definition; only someone else needs looking up.
   if (userId === null || userId === undefined || userId === ctx.userId) return;
-  const user = await ctx.tx
-    .selectFrom('users')
-    .select('id')
-    .where('tenant_id', '=', ctx.tenantId)
-    .where('id', '=', userId)
-    .executeTakeFirst();
+  const user = await tenantRows(ctx.tx, ctx.tenantId, 'users').select('id').where('id', '=', userId).executeTakeFirst();
   if (!user)
     throw new DomainError('invalid', 'owner_not_found', `user ${userId} is not a member of this tenant`, { owner_user_id: userId });
 }
@@ -137,12 +128,7 @@ export async function attachContact(
   const deal = await loadDeal(ctx, dealId, { contacts: true });
   let personId = input.personId;
   if (personId) {
-    const exists = await ctx.tx
-      .selectFrom('persons')
-      .select('id')
-      .where('tenant_id', '=', ctx.tenantId)
-      .where('id', '=', personId)
-      .executeTakeFirst();
+    const exists = await tenantRows(ctx.tx, ctx.tenantId, 'persons').select('id').where('id', '=', personId).executeTakeFirst();
     if (!exists) throw new DomainError('invalid', 'person_not_found', `person ${personId} does not exist`, { person_id: personId });
   } else {
     personId = (await findOrCreatePerson(ctx, input)).person.id;

@@ -1,5 +1,6 @@
 import type { CommandContext } from '../../shared/command.ts';
 import { dealEvent, dealStream } from './events.ts';
+import { tenantRows } from '../../shared/rows.ts';
 
 /**
  * Moves every deal of a stage to another stage, one DealMoved event per deal with reason
@@ -9,10 +10,8 @@ import { dealEvent, dealStream } from './events.ts';
 export async function rehomeDeals(ctx: CommandContext, fromStageId: string, toStageId: string): Promise<number> {
   const names = await ctx.tx.selectFrom('crm_stages').select(['id', 'name']).where('id', 'in', [fromStageId, toStageId]).execute();
   const nameOf = (id: string) => names.find((s) => s.id === id)?.name ?? 'deleted stage';
-  const deals = await ctx.tx
-    .selectFrom('crm_deals')
+  const deals = await tenantRows(ctx.tx, ctx.tenantId, 'crm_deals')
     .select(['id', 'version'])
-    .where('tenant_id', '=', ctx.tenantId)
     .where('stage_id', '=', fromStageId)
     .orderBy('id')
     .forUpdate()
