@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { CommandContext } from '../shared/command.ts';
+import { type CommandContext, appendFacts } from '../shared/command.ts';
 import { identityEvent, tenantStream, userStream } from './events.ts';
 import { TRIAL_DAYS, type Plan } from './plans.ts';
 import type { Role } from './roles.ts';
@@ -84,14 +84,7 @@ export async function createUser(
 
 /** The operator's way to set a plan until billing exists; clears any trial. */
 export async function setPlan(ctx: CommandContext, plan: Plan) {
-  await ctx.store.append(
-    ctx.tx,
-    ctx.tenantId,
-    tenantStream(ctx.tenantId),
-    'any',
-    [identityEvent('TenantPlanChanged', { plan, trial_ends_at: null })],
-    ctx.metadata,
-  );
+  await appendFacts(ctx, tenantStream(ctx.tenantId), [identityEvent('TenantPlanChanged', { plan, trial_ends_at: null })]);
 }
 
 export const newTenantId = () => randomUUID();

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '@crm/db';
 import { z } from 'zod';
-import type { CommandContext } from '../shared/command.ts';
+import { type CommandContext, appendFacts } from '../shared/command.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { defineEvents, type NewEventOf, type StoredEventOf, typedRowProjection } from '../shared/events.ts';
 import { userStream } from './events.ts';
@@ -250,7 +250,7 @@ export async function updateProfile(ctx: CommandContext, userId: number, patch: 
   const current = (await getProfile(ctx.tx, ctx.tenantId, userId)) ?? emptyProfile(ctx.tenantId, userId);
   const events = decideProfileUpdate(userId, current, patch);
   if (events.length === 0) return current;
-  await ctx.store.append(ctx.tx, ctx.tenantId, userStream(userId), 'any', events, ctx.metadata);
+  await appendFacts(ctx, userStream(userId), events);
   return (await getProfile(ctx.tx, ctx.tenantId, userId))!;
 }
 
@@ -259,6 +259,6 @@ export async function updatePreferences(ctx: CommandContext, userId: number, pat
   const current = (await getProfile(ctx.tx, ctx.tenantId, userId)) ?? emptyProfile(ctx.tenantId, userId);
   const events = decidePreferencesUpdate(userId, current.preferences, patch);
   if (events.length === 0) return current;
-  await ctx.store.append(ctx.tx, ctx.tenantId, userStream(userId), 'any', events, ctx.metadata);
+  await appendFacts(ctx, userStream(userId), events);
   return (await getProfile(ctx.tx, ctx.tenantId, userId))!;
 }

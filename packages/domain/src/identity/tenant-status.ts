@@ -1,4 +1,4 @@
-import type { CommandContext } from '../shared/command.ts';
+import { type CommandContext, appendFacts } from '../shared/command.ts';
 import { DomainError } from '../shared/errors.ts';
 import { type IdentityEvent, identityEvent, tenantStream } from './events.ts';
 
@@ -31,7 +31,7 @@ async function loadStatus(ctx: CommandContext): Promise<string | undefined> {
 
 async function appendToTenant(ctx: CommandContext, events: IdentityEvent[]) {
   if (events.length === 0) return;
-  await ctx.store.append(ctx.tx, ctx.tenantId, tenantStream(ctx.tenantId), 'any', events, ctx.metadata);
+  await appendFacts(ctx, tenantStream(ctx.tenantId), events);
 }
 
 /** Suspends the command's tenant; returns whether anything changed. */

@@ -24,3 +24,12 @@ export async function appendDecided(ctx: CommandContext, stream: StreamRef, read
   const version = Number(readAt);
   await ctx.store.append(ctx.tx, ctx.tenantId, stream, version === 0 ? 'no_stream' : version, events, ctx.metadata);
 }
+
+/**
+ * Appends facts that need no version check (they decide nothing from the stream's state: a
+ * password changed, sessions revoked), in the command's transaction, as its actor.
+ */
+export async function appendFacts(ctx: CommandContext, stream: StreamRef, events: NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await ctx.store.append(ctx.tx, ctx.tenantId, stream, 'any', events, ctx.metadata);
+}

@@ -1,4 +1,4 @@
-import type { Database, Tx } from '@crm/db';
+import type { Database, Executor } from '@crm/db';
 import { type SelectQueryBuilder, sql } from 'kysely';
 
 /**
@@ -6,7 +6,11 @@ import { type SelectQueryBuilder, sql } from 'kysely';
  * the tenant filter is written once (row-level security is the second wall behind it).
  * `tenantRows(tx, tenantId, 'users').select('id').where('id', '=', 7)`.
  */
-export function tenantRows<T extends keyof Database & string>(tx: Tx, tenantId: string, table: T): SelectQueryBuilder<Database, T, {}> {
+export function tenantRows<T extends keyof Database & string>(
+  tx: Executor,
+  tenantId: string,
+  table: T,
+): SelectQueryBuilder<Database, T, {}> {
   // Kysely types a select from a table named by a type parameter as a union it cannot call; at
   // every call site T is one concrete table, for which this is exactly selectFrom's type.
   const from = tx.selectFrom(table) as unknown as SelectQueryBuilder<Database, T, {}>;

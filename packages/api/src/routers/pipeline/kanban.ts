@@ -6,7 +6,7 @@ import { uuid } from '../../contracts/shared.ts';
 import { query } from '../../trpc.ts';
 import { runQuery } from '../../unit-of-work.ts';
 import { TenantCache } from './board-cache.ts';
-import { dealDto } from './dtos.ts';
+import { dealDto, stageDto } from './dtos.ts';
 
 const { deals, stages } = pipeline;
 
@@ -52,13 +52,10 @@ async function computeBoard(tx: Tx, tenantId: string, q: BoardQuery, after: pipe
     const page = mine.slice(0, limit);
     const total = totals.find((t) => t.stage_id === s.id);
     const last = page.at(-1);
+    // A column is the stage as every answer shows it, without its version and stamps.
+    const { version: _version, createdAt: _createdAt, updatedAt: _updatedAt, ...stage } = stageDto(s);
     return {
-      id: s.id,
-      name: s.name,
-      color: s.color,
-      order: s.position,
-      isWon: s.is_won,
-      isLost: s.is_lost,
+      ...stage,
       dealCount: Number(total?.count ?? 0),
       totalValueUsd: Number(total?.total ?? 0),
       deals: page.map(dealDto),

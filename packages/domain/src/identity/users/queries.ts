@@ -2,6 +2,7 @@ import type { Executor } from '@crm/db';
 import { sql } from 'kysely';
 import '../tables.ts';
 import './tables.ts';
+import { tenantRows } from '../../shared/rows.ts';
 
 export interface UserListFilter {
   page: number;
@@ -42,21 +43,13 @@ export async function listUsers(db: Executor, tenantId: string, f: UserListFilte
 
 /** A user the tenant can see: erased users are gone. */
 export async function getLiveUser(db: Executor, tenantId: string, userId: number) {
-  return db
-    .selectFrom('users')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', userId)
-    .where('status', '<>', 'erased')
-    .executeTakeFirst();
+  return tenantRows(db, tenantId, 'users').selectAll().where('id', '=', userId).where('status', '<>', 'erased').executeTakeFirst();
 }
 
 /** Whether a user of the tenant already has this email (case-insensitively). */
 export async function emailTaken(db: Executor, tenantId: string, email: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('users')
+  const row = await tenantRows(db, tenantId, 'users')
     .select('id')
-    .where('tenant_id', '=', tenantId)
     .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
     .executeTakeFirst();
   return Boolean(row);

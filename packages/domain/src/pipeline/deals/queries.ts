@@ -1,5 +1,6 @@
 import type { Executor } from '@crm/db';
 import { sql } from 'kysely';
+import { tenantRows } from '../../shared/rows.ts';
 
 export async function getDeal(db: Executor, tenantId: string, dealId: string) {
   return db.selectFrom('crm_deals').selectAll().where('tenant_id', '=', tenantId).where('id', '=', dealId).executeTakeFirst();
@@ -152,10 +153,8 @@ export async function getContact(db: Executor, tenantId: string, contactId: stri
 export type ContactRow = NonNullable<Awaited<ReturnType<typeof getContact>>>;
 
 export async function dealActivities(db: Executor, tenantId: string, dealId: string, limit = 200) {
-  return db
-    .selectFrom('crm_activities')
+  return tenantRows(db, tenantId, 'crm_activities')
     .selectAll()
-    .where('tenant_id', '=', tenantId)
     .where('deal_id', '=', dealId)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
@@ -164,11 +163,5 @@ export async function dealActivities(db: Executor, tenantId: string, dealId: str
 }
 
 export async function dealTimeline(db: Executor, tenantId: string, dealId: string) {
-  return db
-    .selectFrom('crm_deal_timeline')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('deal_id', '=', dealId)
-    .orderBy('stream_version')
-    .execute();
+  return tenantRows(db, tenantId, 'crm_deal_timeline').selectAll().where('deal_id', '=', dealId).orderBy('stream_version').execute();
 }
