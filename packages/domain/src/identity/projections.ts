@@ -1,4 +1,4 @@
-import { typedRowProjection } from '../shared/events.ts';
+import { pick, typedRowProjection } from '../shared/events.ts';
 import { IdentityEvent, identityEventSchemas } from './events.ts';
 import './tables.ts';
 import { evolveUser, newUserRow, userLifecycleEventTypes } from './users/evolve.ts';
@@ -21,9 +21,7 @@ export const tenantsProjection = typedRowProjection(identityEventSchemas, {
       const d = e.data;
       return {
         id: d.tenant_id,
-        slug: d.slug,
-        name: d.name,
-        plan: d.plan,
+        ...pick(d, 'slug', 'name', 'plan'),
         trial_ends_at: d.trial_ends_at ? new Date(d.trial_ends_at) : null,
         status: 'active',
         created_at: e.occurredAt,

@@ -1,4 +1,4 @@
-import { actorOf, typedRowProjection } from '../shared/events.ts';
+import { actorOf, pick, rowKey, typedRowProjection } from '../shared/events.ts';
 import { PersonEvent, personEventSchemas } from './events.ts';
 import './tables.ts';
 
@@ -15,12 +15,9 @@ export const personMergesProjection = typedRowProjection(personEventSchemas, {
     if (e.type === PersonEvent.PersonsMerged) {
       const d = e.data;
       return {
-        tenant_id: e.tenantId,
-        id: d.merge_id,
+        ...rowKey(e, d.merge_id),
         primary_id: e.streamId,
-        duplicate_ids: d.duplicate_ids,
-        moves: d.moves,
-        reparented: d.reparented,
+        ...pick(d, 'duplicate_ids', 'moves', 'reparented'),
         merged_by: actorOf(e),
         merged_at: e.occurredAt,
         undone_by: null,

@@ -1,4 +1,4 @@
-import { type TableRow, typedRowProjection } from '../shared/events.ts';
+import { pick, rowKey, type TableRow, typedRowProjection } from '../shared/events.ts';
 import { OTHER_FIELDS, PERSONAL_FIELDS } from './decide.ts';
 import { PersonEvent, personEventSchemas } from './events.ts';
 import { ERASED_PERSONAL, isSealed } from '../privacy/rules.ts';
@@ -49,15 +49,10 @@ export const personsProjection = typedRowProjection(personEventSchemas, {
     if (e.type === PersonEvent.PersonCreated) {
       const d = e.data;
       return {
-        tenant_id: e.tenantId,
-        id: d.person_id,
-        name: d.name,
-        primary_email: d.primary_email,
+        ...rowKey(e, d.person_id),
+        ...pick(d, ...FIELDS),
         emails: [],
-        contact_numbers: d.contact_numbers,
-        job_title: d.job_title,
         organization_id: null,
-        owner_user_id: d.owner_user_id,
         platform_user_id: null,
         lifecycle_stage: 'lead',
         unique_id: '',

@@ -1,4 +1,4 @@
-import { actorOf, rowCreated, rowStamp, typedRowProjection } from '../shared/events.ts';
+import { actorOf, pick, rowCreated, rowKey, rowStamp, typedRowProjection } from '../shared/events.ts';
 import { RegistryEvent, registryEventSchemas } from './events.ts';
 import './tables.ts';
 
@@ -37,13 +37,8 @@ export const registryLinksProjection = typedRowProjection(registryEventSchemas, 
     if (e.type === RegistryEvent.EntityUnlinked) return null;
     const d = e.data;
     return {
-      tenant_id: e.tenantId,
-      id: d.link_id,
-      canonical_id: d.canonical_id,
-      entity_class: d.entity_class,
-      app: d.app,
-      entity_type: d.entity_type,
-      entity_id: d.entity_id,
+      ...rowKey(e, d.link_id),
+      ...pick(d, 'canonical_id', 'entity_class', 'app', 'entity_type', 'entity_id'),
       linked_via: d.via,
       linked_by: actorOf(e),
       created_at: e.occurredAt,

@@ -67,8 +67,18 @@ export const actorOf = (e: StoredEvent): number | null => (typeof e.metadata.use
 /** The columns a row projection stamps on every write: the stream version it reflects, and when. */
 export const rowStamp = (e: StoredEvent) => ({ version: String(e.streamVersion), updated_at: e.occurredAt });
 
+/** The key columns of a tenant's row: its tenant and id. */
+export const rowKey = <K>(e: StoredEvent, id: K) => ({ tenant_id: e.tenantId, id });
+
 /** The columns of a row an event creates, besides its own data: tenant, key and the stamps. */
-export const rowCreated = <K>(e: StoredEvent, id: K) => ({ tenant_id: e.tenantId, id, ...rowStamp(e), created_at: e.occurredAt });
+export const rowCreated = <K>(e: StoredEvent, id: K) => ({ ...rowKey(e, id), ...rowStamp(e), created_at: e.occurredAt });
+
+/** The fields of an event's data that a row keeps as they are, named once. */
+export function pick<T extends object, K extends keyof T>(data: T, ...keys: K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) out[k] = data[k];
+  return out;
+}
 
 /** A read-model table's row as a projection folds it: the table's interface, by name. */
 export type TableRow<Tb extends keyof Database> = Database[Tb] & Record<string, unknown>;

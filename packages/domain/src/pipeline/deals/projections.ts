@@ -1,7 +1,7 @@
 import type { Tx } from '@crm/db';
 import { prepareInsert, type Projection, runWrites, type StoredEvent, type TableWrite } from '@crm/eventstore';
 import { sql } from 'kysely';
-import { actorOf, narrower, type TableRow, typedRowProjection } from '../../shared/events.ts';
+import { actorOf, narrower, pick, rowCreated, rowKey, type TableRow, typedRowProjection } from '../../shared/events.ts';
 import { DealEvent, dealEventSchemas, type StoredDealEvent } from './events.ts';
 import type { DealsTable } from './tables.ts';
 
@@ -14,18 +14,10 @@ function evolveDeal(row: TableRow<'crm_deals'> | null, e: StoredDealEvent): Tabl
     case DealEvent.DealCreated: {
       const d = e.data;
       return {
-        tenant_id: e.tenantId,
-        id: d.deal_id,
-        name: d.name,
-        domain: d.domain,
-        value_usd: d.value_usd,
-        stage_id: d.stage_id,
-        owner_user_id: d.owner_user_id,
+        ...rowCreated(e, d.deal_id),
+        ...pick(d, 'name', 'domain', 'value_usd', 'stage_id', 'owner_user_id'),
         stage_entered_at: e.occurredAt,
-        version,
         created_by: actorOf(e),
-        created_at: e.occurredAt,
-        updated_at: e.occurredAt,
       };
     }
     case DealEvent.DealUpdated: {
@@ -109,11 +101,9 @@ export const dealContactsProjection = typedRowProjection(dealEventSchemas, {
       case DealEvent.DealContactAttached: {
         const d = e.data;
         return {
-          tenant_id: e.tenantId,
-          id: d.contact_id,
+          ...rowKey(e, d.contact_id),
           deal_id: e.streamId,
-          person_id: d.person_id,
-          role: d.role,
+          ...pick(d, 'person_id', 'role'),
           created_at: e.occurredAt,
           updated_at: e.occurredAt,
         };
