@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { asOwner, type Db } from '@crm/db';
+import { asOwner, type Db, inTenant } from '@crm/db';
 import { sql } from 'kysely';
 import { rowProjection } from './row-projection.ts';
-import type { EventMetadata } from './types.ts';
+import type { EventStore } from './event-store.ts';
+import type { EventMetadata, StreamRef } from './types.ts';
 
 export const meta: EventMetadata = { source: 'system', actor: { type: 'system', id: null } };
 
@@ -28,4 +29,10 @@ export async function counterProjection(db: Db) {
     evolve: (row, e) => (e.type === 'Reset' ? null : { tenant_id: e.tenantId, id: e.streamId, n: (row?.n ?? 0) + 1, last_type: e.type }),
   });
   return { table, projection };
+}
+
+/** A stream read back as `type` + `version` words ('A1 B2 C3'), for one-line expectations. */
+export async function streamWords(db: Db, store: EventStore, tenantId: string, stream: StreamRef): Promise<string> {
+  const read = await inTenant(db, tenantId, (tx) => store.readStream(tx, tenantId, stream));
+  return read.map((e) => `${e.type}${e.streamVersion}`).join(' ');
 }
