@@ -124,6 +124,10 @@ describe('deals (document 000)', () => {
     const page = await t.request('GET', '/v1/crm/deals?page=2&page_size=2', { token: a.token });
     expect(page.body).toMatchObject({ total: 3, page: 2, page_size: 2, has_more: false });
     expect(page.body.deals).toHaveLength(1);
+    // `limit` is another name of page_size, heard when page_size is not sent.
+    const limited = await t.request('GET', '/v1/crm/deals?limit=2', { token: a.token });
+    expect(limited.body).toMatchObject({ total: 3, page_size: 2, has_more: true });
+    expect(limited.body.deals).toHaveLength(2);
     expect((await t.request('GET', '/v1/crm/deals?min_value=abc', { token: a.token })).status).toBe(400);
   });
 

@@ -40,8 +40,9 @@ const listQuery = z.object({
   min_value: queryNumber(listFilters.minValue),
   q: listFilters.q,
   page: queryNumber(listFilters.page),
-  page_size: queryNumber(listFilters.pageSize),
-  limit: queryNumber(listFilters.pageSize).describe('the same as page_size'),
+  // No default on the face: the contract's applies when neither is sent, so `limit` alone is heard.
+  page_size: queryNumber(listFilters.pageSize.unwrap().optional()),
+  limit: queryNumber(listFilters.pageSize.unwrap().optional()).describe('the same as page_size'),
 });
 const boardFilters = deals.kanban.input.unwrap().shape;
 const kanbanQuery = z.object({
