@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { type MailDefaults, parseSmtpUrl } from '@crm/api';
+import { type BillingConfig, type MailDefaults, PAID_PLANS, parseSmtpUrl, type PriceKey } from '@crm/api';
 
 export interface Config {
   port: number;
@@ -14,6 +14,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** SMTP_URL and MAIL_FROM: the server-wide way out for mail (tenants may bring their own SMTP). */
   mail: MailDefaults;
+  /** STRIPE_*: how billing reaches Stripe; undefined without STRIPE_SECRET_KEY (billing not configured). */
+  billing: BillingConfig | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -51,7 +53,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwtSecretSource = 'data_dir';
     }
   }
-  return { port, host: env.HOST?.trim() || '0.0.0.0', databaseUrl, dataDir, jwtSecret, jwtSecretSource, logLevel, mail: mailConfig(env) };
+  return {
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    databaseUrl,
+    dataDir,
+    jwtSecret,
+    jwtSecretSource,
+    logLevel,
+    mail: mailConfig(env),
+    billing: billingConfig(env),
+  };
 }
 
 function mailConfig(env: NodeJS.ProcessEnv): MailDefaults {
@@ -74,6 +86,42 @@ function mailConfig(env: NodeJS.ProcessEnv): MailDefaults {
     throw new ConfigError(`MAIL_RETENTION_DAYS must be a positive number of days, got "${retention}"`);
   }
   return { smtp, from };
+}
+
+/**
+ * STRIPE_SECRET_KEY turns billing on; STRIPE_WEBHOOK_SECRET lets the webhook in; STRIPE_PRICE_<PLAN>_<INTERVAL>
+ * (STARTER, PRO, ENTERPRISE x MONTHLY, YEARLY) says what a checkout sells; STRIPE_API_BASE points
+ * the SDK elsewhere (a local stripe-mock, a proxy).
+ */
+export function billingConfig(env: NodeJS.ProcessEnv): BillingConfig | undefined {
+  const key = env.STRIPE_SECRET_KEY?.trim();
+  if (!key) return undefined;
+  if (!/^(sk|rk)_\w+$/.test(key)) throw new ConfigError('STRIPE_SECRET_KEY must be a Stripe secret key (sk_live_…, sk_test_… or rk_…)');
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET?.trim() || null;
+  if (webhookSecret && !/^whsec_\w+$/.test(webhookSecret))
+    throw new ConfigError('STRIPE_WEBHOOK_SECRET must be a signing secret (whsec_…)');
+  const prices: Partial<Record<PriceKey, string>> = {};
+  for (const plan of PAID_PLANS) {
+    for (const interval of ['monthly', 'yearly'] as const) {
+      const name = `STRIPE_PRICE_${plan.toUpperCase()}_${interval.toUpperCase()}`;
+      const id = env[name]?.trim();
+      if (!id) continue;
+      if (!/^price_\w+$/.test(id)) throw new ConfigError(`${name} must be a Stripe price id (price_…), got "${id}"`);
+      prices[`${plan}:${interval}`] = id;
+    }
+  }
+  const base = env.STRIPE_API_BASE?.trim();
+  if (!base) return { secretKey: key, webhookSecret, prices };
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new ConfigError(`STRIPE_API_BASE must be a URL such as http://localhost:12111, got "${base}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('STRIPE_API_BASE must start with http:// or https://');
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  const port = url.port ? Number(url.port) : protocol === 'http' ? 80 : 443;
+  return { secretKey: key, webhookSecret, prices, api: { host: url.hostname, port, protocol } };
 }
 
 /** The embedded setup keeps its secret beside its data, so tokens survive a restart with no setup. */

@@ -30,7 +30,16 @@ async function main() {
       'JWT_SECRET is not set: tokens are signed with a random secret and die with this process; set it when running several processes',
     );
   }
-  const services = buildServices(handle, { jwtSecret: config.jwtSecret, log, mail: config.mail });
+  const services = buildServices(handle, {
+    jwtSecret: config.jwtSecret,
+    log,
+    mail: config.mail,
+    ...(config.billing ? { billing: config.billing } : {}),
+  });
+  if (!config.billing)
+    log.warn('STRIPE_SECRET_KEY is not set: billing is not configured (checkout, portal, cancel and the webhook answer 503)');
+  else if (!config.billing.webhookSecret)
+    log.warn('STRIPE_WEBHOOK_SECRET is not set: the Stripe webhook answers 503, so paid plans never arrive');
   if (config.mail.smtp) {
     log.info('mail is sent through SMTP_URL', { host: config.mail.smtp.host, port: config.mail.smtp.port, from: config.mail.from });
   } else {

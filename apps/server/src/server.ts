@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { appRouter, createContext, type Services } from '@crm/api';
+import { appRouter, createContext, NOTIFICATIONS_WS_PATH, notificationSockets, type Services } from '@crm/api';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import { createApp } from './app.ts';
@@ -36,8 +36,11 @@ export function startServer(services: Services, opts: { port: number; host?: str
           });
         },
       });
+      const notificationWs = notificationSockets(services);
       server.on('upgrade', (req, socket, head) => {
-        if (new URL(req.url ?? '/', 'http://x').pathname !== '/trpc-ws') {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        if (path === NOTIFICATIONS_WS_PATH) return notificationWs.handleUpgrade(req, socket, head);
+        if (path !== '/trpc-ws') {
           socket.end('HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\n\r\n{"code":"route_not_found"}');
           return;
         }
@@ -52,6 +55,7 @@ export function startServer(services: Services, opts: { port: number; host?: str
             handler.broadcastReconnectNotification();
             for (const client of wss.clients) client.terminate();
             wss.close();
+            notificationWs.close();
             server.close(() => done());
             (server as Server).closeIdleConnections?.();
           }),

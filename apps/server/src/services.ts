@@ -1,9 +1,12 @@
-import type { Logger, MailDefaults, Services } from '@crm/api';
+import type { BillingConfig, Logger, MailDefaults, Services } from '@crm/api';
 import type { DbHandle } from '@crm/db';
 import { eventCodec, eventSchemas, inlineProjections, systemClock, upcasters, type Clock } from '@crm/domain';
 import { EventStore } from '@crm/eventstore';
 
-export function buildServices(handle: DbHandle, opts: { jwtSecret: string; log: Logger; clock?: Clock; mail?: MailDefaults }): Services {
+export function buildServices(
+  handle: DbHandle,
+  opts: { jwtSecret: string; log: Logger; clock?: Clock; mail?: MailDefaults; billing?: BillingConfig },
+): Services {
   return {
     db: handle.db,
     dbKind: handle.kind,
@@ -17,5 +20,6 @@ export function buildServices(handle: DbHandle, opts: { jwtSecret: string; log: 
     startedAt: new Date(),
     version: '0.1.0',
     ...(opts.mail ? { mail: opts.mail } : {}),
+    ...(opts.billing ? { billing: opts.billing } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { forgetPlan, signJwt, silentLogger } from '@crm/api';
+import { type BillingConfig, forgetPlan, signJwt, silentLogger } from '@crm/api';
 import { createClient } from '@crm/client';
 import { inSystem, inTenant } from '@crm/db';
 import { openTestDb } from '@crm/db/testing';
@@ -32,12 +32,13 @@ export interface TestTenant {
  * real REST faces, requests through app.request(). Tenants get random slugs, so files can share
  * a pg database and stay apart the way customers do.
  */
-export async function startTestApp(options: { isolated?: boolean; clock?: Clock } = {}) {
+export async function startTestApp(options: { isolated?: boolean; clock?: Clock; billing?: BillingConfig } = {}) {
   const handle = await openTestDb({ isolated: options.isolated });
   const services = buildServices(handle, {
     jwtSecret: 'test-secret-that-is-long-enough-0123456789',
     log: silentLogger,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.billing ? { billing: options.billing } : {}),
   });
   const app = createApp(services);
 

@@ -1,4 +1,5 @@
-import { MailRelay, type Services } from '@crm/api';
+import { DigestWorker, MailRelay, NotificationEmailWorker, NotificationRunner, type Services } from '@crm/api';
+import { ReportScheduler, RollupRefresher } from '@crm/api';
 
 /** A background loop of the server process: started with it, stopped (and awaited) before the database closes. */
 export interface Worker {
@@ -15,6 +16,14 @@ export function buildWorkers(services: Services): Worker[] {
   return [
     // The mail outbox relay.
     new MailRelay(services),
+    // The notification engine: inbox rows from the event log (and their email legs).
+    new NotificationRunner(services),
+    // The notifications' email leg (rendered with the tenant's templates, into the mail outbox) and the digests.
+    new NotificationEmailWorker(services),
+    new DigestWorker(services),
+    // Document 000's reports: the industry benchmarks kept pre-computed, and the scheduled reports mailed.
+    new RollupRefresher(services),
+    new ReportScheduler(services),
   ];
 }
 

@@ -6,8 +6,19 @@ import type { Services } from './services.ts';
 // in this process clears it; another process's change shows within the TTL.
 const TTL_MS = 5_000;
 const cache = new Map<string, { tenant: { plan: string; trial_ends_at: Date | null }; until: number }>();
+const watched = new WeakSet<Services['store']>();
+
+/** A plan change committed in this process (billing's webhook, an operator) is seen at once. */
+function watch(store: Services['store']) {
+  if (watched.has(store)) return;
+  watched.add(store);
+  store.onAppended((events) => {
+    for (const e of events) if (e.type === 'TenantPlanChanged') cache.delete(e.tenantId);
+  });
+}
 
 export async function planOf(services: Services, tenantId: string): Promise<identity.Plan> {
+  watch(services.store);
   const now = services.clock.now();
   let hit = cache.get(tenantId);
   if (!hit || hit.until < Date.now()) {

@@ -12,10 +12,22 @@ import { orgSettingsRouter, permissionsRouter, profilesRouter } from './routers/
 import { registryRouter } from './routers/registry.ts';
 import { platformEventsRouter } from './routers/platform-events.ts';
 import { privacyRouter } from './routers/privacy.ts';
+import { businessProfileRouter } from './routers/business-profile.ts';
+import { setupRouter } from './routers/setup.ts';
+import { notificationTemplatesRouter } from './routers/notification-templates.ts';
+import { notificationAnalyticsRouter } from './routers/notification-analytics.ts';
+import { chatRouter } from './routers/chat.ts';
+import { meRouter } from './routers/me.ts';
+import { billingRouter } from './routers/billing.ts';
+import { notificationsRouter } from './routers/notifications.ts';
+import { teamsRouter } from './routers/teams.ts';
+import { reportsRouter } from './routers/reports.ts';
+import { analyticsRouter } from './routers/analytics.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 /** The one implementation of every use case; REST faces and the typed client both call it. */
 export const appRouter = router({
+  notifications: notificationsRouter,
   health: healthRouter,
   tenants: tenantsRouter,
   auth: authRouter,
@@ -31,6 +43,16 @@ export const appRouter = router({
   registry: registryRouter,
   platformEvents: platformEventsRouter,
   privacy: privacyRouter,
+  businessProfile: businessProfileRouter,
+  setup: setupRouter,
+  teams: teamsRouter,
+  notificationTemplates: notificationTemplatesRouter,
+  notificationAnalytics: notificationAnalyticsRouter,
+  chat: chatRouter,
+  me: meRouter,
+  billing: billingRouter,
+  reports: reportsRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

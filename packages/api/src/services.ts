@@ -2,6 +2,7 @@ import type { Db } from '@crm/db';
 import type { Clock } from '@crm/domain';
 import type { EventStore } from '@crm/eventstore';
 import type { MailDefaults } from './mail/smtp.ts';
+import type { BillingConfig } from './billing/config.ts';
 
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -23,6 +24,8 @@ export interface Services {
   version: string;
   /** The server-wide SMTP (SMTP_URL) and From (MAIL_FROM); unset: mail stays in the outbox unless a tenant has its own SMTP. */
   mail?: MailDefaults;
+  /** Stripe (STRIPE_SECRET_KEY …); unset: billing is not configured, and its writes answer 503. */
+  billing?: BillingConfig;
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -8,6 +8,15 @@ import { CompanyEvent, companyEventSchemas } from './companies/events.ts';
 import { EmailSettingsEvent, emailSettingsEventSchemas } from './email/events.ts';
 import { AccessEvent, accessEventSchemas } from './access/events.ts';
 import { RegistryEvent, registryEventSchemas } from './registry/events.ts';
+import { TemplateEvent, templateEventSchemas } from './notifications/templates/events.ts';
+import { DigestEvent, digestEventSchemas } from './notifications/digest/events.ts';
+import { ChatEvent, chatEventSchemas } from './chat/events.ts';
+import { TeamEvent, teamEventSchemas } from './teams/events.ts';
+import { ReportEvent, reportEventSchemas } from './reports/events.ts';
+import { BillingEvent, billingEventSchemas } from './billing/events.ts';
+import { BusinessProfileEvent, businessProfileEventSchemas } from './business-profile/events.ts';
+import { SetupEvent, setupEventSchemas } from './setup/events.ts';
+import { InboxEvent, inboxEventSchemas, PreferenceEvent, preferenceEventSchemas } from './notifications/events.ts';
 import * as decide from './pipeline/deals/decide.ts';
 import { DealEvent, dealEvent, dealEventSchemas, isDealEvent } from './pipeline/deals/events.ts';
 import { dealContactsProjection } from './pipeline/deals/projections.ts';
@@ -44,6 +53,16 @@ describe('event registries', () => {
       emailSettingsEventSchemas,
       accessEventSchemas,
       registryEventSchemas,
+      templateEventSchemas,
+      digestEventSchemas,
+      chatEventSchemas,
+      teamEventSchemas,
+      reportEventSchemas,
+      billingEventSchemas,
+      businessProfileEventSchemas,
+      setupEventSchemas,
+      inboxEventSchemas,
+      preferenceEventSchemas,
     ];
     const all = modules.flatMap((m) => Object.keys(m));
     expect(new Set(all).size).toBe(all.length);
@@ -58,6 +77,16 @@ describe('event registries', () => {
       EmailSettingsEvent,
       AccessEvent,
       RegistryEvent,
+      TemplateEvent,
+      DigestEvent,
+      ChatEvent,
+      TeamEvent,
+      ReportEvent,
+      BillingEvent,
+      BusinessProfileEvent,
+      SetupEvent,
+      InboxEvent,
+      PreferenceEvent,
     ];
     constants.forEach((c, i) => {
       expect(Object.values(c).sort()).toEqual(Object.keys(modules[i]!).sort());

@@ -42,8 +42,9 @@ describe.each(restRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] a
     // Another tenant's caller never gets tenant A's records: an id of A is not found, and a list
     // or summary holds nothing of A.
     if (principal.kind === 'other' && !route.contract.access.public) {
-      // ({key} and {category} of /api/v1/org-settings name a setting every tenant has, not a record of A.)
-      if (/\{(?!slug\}|key\}|category\})\w+\}/.test(route.path)) expect([400, 404]).toContain(res.status);
+      // ({key} and {category} of /api/v1/org-settings name a setting every tenant has, not a record of A;
+      // {rule_type}/{rule_id} of /v1/notifications/rules a rule every user has.)
+      if (/\{(?!slug\}|key\}|category\}|rule_type\}|rule_id\})\w+\}/.test(route.path)) expect([400, 404]).toContain(res.status);
       // (An id the caller sent may be echoed in the refusal; that tells them nothing new.)
       for (const secret of world.secrets) if (!path.includes(secret)) expect(res.text).not.toContain(secret);
     }

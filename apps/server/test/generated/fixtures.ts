@@ -1,10 +1,11 @@
-import { signJwt } from '@crm/api';
+import { RollupRefresher, signJwt } from '@crm/api';
 import { identity } from '@crm/domain';
 import type { DeclaredRoute } from '@crm/rest';
 import { inSystem } from '@crm/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startTestApp, type TestApp } from '../../src/testing.ts';
+import { type FakeStripe, startFakeStripe } from '../stripe-fixture.ts';
 
 /**
  * One tenant with a record of every kind a route can address, the principals that call, and the
@@ -73,6 +74,34 @@ export async function seedWorld(t: TestApp) {
   const profile = (
     await t.request('POST', '/api/v1/profiles', { token: a.token, body: { name: 'World profile', permissions: ['crm.deals.read'] } })
   ).body.data.id as number;
+  // A chat group of A's principals with a message (document 001): {channelId} under /api/v1/chat/channels/.
+  const chatChannel = (
+    await t.request('POST', '/api/v1/chat/channels/group', {
+      token: a.token,
+      body: { name: 'World chat', memberIds: [viewer.userId, user.userId, manager.userId] },
+    })
+  ).body.data.id as string;
+  await t.request('POST', `/api/v1/chat/channels/${chatChannel}/messages`, { token: a.token, body: { content: 'World whisper' } });
+  // A team (document 000) owned by A's admin, with a pending invitation: {team_id}, {invite_id};
+  // under /v1/teams/ {user_id} is that owner (the last owner: changing or removing them is a 409).
+  const team = (await t.request('POST', '/v1/teams', { token: a.token, body: { name: 'World team' } })).body.id as string;
+  const teamInvite = (
+    await t.request('POST', `/v1/teams/${team}/invite`, { token: a.token, body: { email: 'invitee@world.example', role: 'member' } })
+  ).body.id as string;
+
+  // Document 000's reports: an industry with a pre-computed benchmark ({industry}) and a schedule ({report_id}).
+  const industryOrg = await t.request('POST', '/api/accounts/', {
+    token: a.token,
+    body: { name: 'World Industry Org', industry: 'World Industry' },
+  });
+  if (industryOrg.status !== 201) throw new Error(`seed account: ${industryOrg.status} ${industryOrg.text}`);
+  await new RollupRefresher(t.services).refreshTenant(a.tenantId);
+  const schedule = (
+    await t.request('POST', '/v1/reports/schedules', {
+      token: a.token,
+      body: { report_type: 'industry_benchmark', industry: 'world-industry', cron: '0 9 * * 1', recipients: ['reports@world.example'] },
+    })
+  ).body.id as string;
 
   const now = Math.floor(Date.now() / 1000);
   const claims = { sub: String(a.userId), tid: a.tenantId, role: 'tenant_admin', typ: 'access' as const };
@@ -125,6 +154,15 @@ export async function seedWorld(t: TestApp) {
     entityId: 'world-42',
     linkId: link,
     merge_id: mergeId,
+    taskCode: 'invite_teammate',
+    team_id: team,
+    invite_id: teamInvite,
+    industry: 'world-industry',
+    report_id: schedule,
+    // Document 000's notifications: a rule of every user, and an id no one's notification has (404 once let through).
+    rule_type: 'event',
+    rule_id: 'sales.lead_assigned',
+    notification_id: '00000000-0000-4000-8000-000000000001',
   };
   /** Values that differ by route family, by path prefix: `{id}` is an API key under /api/v1/api-keys, a user here. */
   const pathOverrides: Record<string, Record<string, string>> = {
@@ -134,6 +172,10 @@ export async function seedWorld(t: TestApp) {
     ...Object.fromEntries(['/api/crm/organizations/', '/organizations/'].map((p) => [p, { id: org }])),
     '/api/accounts/': { id: `acc_${org.replaceAll('-', '')}` },
     '/api/v1/privacy/persons/': { id: erasable },
+    '/api/v1/chat/channels/': { channelId: chatChannel },
+    // A template's id is its notification's key.
+    '/api/v1/notifications/templates/': { key: 'sales.lead_assigned' },
+    '/v1/teams/': { user_id: String(a.userId) },
   };
   /** What of tenant A must never appear in another tenant's answer. */
   const secrets = [
@@ -154,6 +196,13 @@ export async function seedWorld(t: TestApp) {
     'Mona Merged',
     'Mona Twin',
     mergeId,
+    chatChannel,
+    'World chat',
+    'World whisper',
+    'World team',
+    'invitee@world.example',
+    'World Industry',
+    'reports@world.example',
   ];
   return { a, other, free, principals, pathValues, pathOverrides, secrets, deal, stages };
 }
@@ -230,12 +279,17 @@ export type World = Awaited<ReturnType<typeof seedWorld>>;
 
 /** A test file's app and seeded world, started before its tests and closed after them. */
 export function useWorld(): { t: TestApp; world: World } {
-  const ctx = {} as { t: TestApp; world: World };
+  const ctx = {} as { t: TestApp; world: World; stripe: FakeStripe };
   beforeAll(async () => {
-    ctx.t = await startTestApp();
+    // Billing's routes reach a Stripe over HTTP (the test one), as they would in production.
+    ctx.stripe = await startFakeStripe();
+    ctx.t = await startTestApp({ billing: ctx.stripe.config });
     ctx.world = await seedWorld(ctx.t);
   }, 120_000);
   beforeEach(() => renewSessions(ctx.t, ctx.world));
-  afterAll(() => ctx.t.close());
+  afterAll(async () => {
+    await ctx.t.close();
+    await ctx.stripe.close();
+  });
   return ctx;
 }

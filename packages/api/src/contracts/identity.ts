@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { contract, email, noInput, rawText, requiredText, text, timestamp, uuid } from './shared.ts';
+import { healthServices } from './health-services.ts';
 
 // The core platform (document 001): tenants, sessions, API keys, health. Its REST face happens to
 // share this vocabulary (camelCase, integer user ids); the {success, data} envelope is the face's.
@@ -178,4 +179,5 @@ export const health = {
       timestamp,
     }),
   }),
+  services: healthServices,
 };

@@ -9,6 +9,17 @@ import * as access from './access.ts';
 import * as registry from './registry.ts';
 import * as platformEvents from './platform-events.ts';
 import * as privacy from './privacy.ts';
+import * as businessProfile from './business-profile.ts';
+import * as setup from './setup.ts';
+import * as notificationTemplates from './notification-templates.ts';
+import * as notificationAnalytics from './notification-analytics.ts';
+import * as billing from './billing.ts';
+import * as chat from './chat.ts';
+import * as me from './me.ts';
+import * as notifications from './notifications.ts';
+import * as teams from './teams.ts';
+import * as reports from './reports.ts';
+import * as analytics from './analytics.ts';
 
 export * from './shared.ts';
 export { identity, pipeline };
@@ -19,9 +30,22 @@ export { emailSettings };
 export { access };
 export { registry, platformEvents };
 export { privacy };
+export { businessProfile, setup };
+export { notificationTemplates, notificationAnalytics };
+export { billing };
+export { chat, me };
+export { notifications };
+export { teams };
+export { reports, analytics };
 
 /** Every contract, for the tests and tools that walk them all. */
 export const allContracts = [
+  ...Object.values(reports.reports),
+  ...Object.values(reports.schedules),
+  ...Object.values(analytics.analytics),
+  ...Object.values(notifications.notifications),
+  ...Object.values(notifications.preferences),
+  ...Object.values(notifications.rules),
   ...Object.values(identity.tenants),
   ...Object.values(identity.auth),
   ...Object.values(account.passwords),
@@ -54,4 +78,15 @@ export const allContracts = [
   ...Object.values(registry.registry),
   ...Object.values(platformEvents.platformEvents),
   ...Object.values(privacy.persons),
+  ...Object.values(businessProfile.businessProfile),
+  ...Object.values(setup.setupHub),
+  ...Object.values(notificationTemplates.templates),
+  notificationAnalytics.overview,
+  notificationAnalytics.digest,
+  ...Object.values(notificationAnalytics.digestSettings),
+  ...Object.values(billing.billingContracts),
+  ...Object.values(chat.chat),
+  ...Object.values(me.me),
+  ...Object.values(teams.teams),
+  ...Object.values(teams.org),
 ];

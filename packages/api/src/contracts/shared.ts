@@ -72,5 +72,11 @@ export const resourceAccess = <const R extends string>(resource: R) => ({
   delete: { permission: `${resource}/delete` as const },
 });
 
+/** A page of a list numbered from 1: the items under their own name, the total, and whether more follow. */
+export function numberedPage<const K extends string, S extends z.ZodType>(key: K, item: S) {
+  const items = { [key]: z.array(item) } as { [P in K]: z.ZodArray<S> };
+  return z.object({ ...items, total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), hasMore: z.boolean() });
+}
+
 /** A contract that takes nothing. */
 export const noInput = z.object({}).strict().optional();

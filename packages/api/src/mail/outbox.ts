@@ -9,6 +9,21 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html?: string;
+  /** Files the message carries (a scheduled report's PDF, CSV or JSON). */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** How an attachment is kept in the outbox row (jsonb). */
+export interface StoredAttachment {
+  filename: string;
+  content_type: string;
+  content_base64: string;
 }
 
 /**
@@ -27,6 +42,17 @@ export async function enqueueMail(tx: Tx, tenantId: string, mail: OutgoingMail, 
       subject: mail.subject,
       text_body: mail.text,
       html_body: mail.html ?? null,
+      attachments: mail.attachments?.length
+        ? JSON.stringify(
+            mail.attachments.map(
+              (a): StoredAttachment => ({
+                filename: a.filename,
+                content_type: a.contentType,
+                content_base64: a.content.toString('base64'),
+              }),
+            ),
+          )
+        : null,
       status: 'pending',
       attempts: 0,
       next_attempt_at: now,
@@ -47,6 +73,8 @@ export interface MailOutboxTable {
   subject: string;
   text_body: string;
   html_body: string | null;
+  /** StoredAttachment[] (migration 0025), or null. */
+  attachments: unknown;
   status: 'pending' | 'sent' | 'failed';
   attempts: number;
   next_attempt_at: Date;

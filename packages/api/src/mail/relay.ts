@@ -1,7 +1,9 @@
 import { inSystem } from '@crm/db';
 import { sql } from 'kysely';
 import type { Logger, Services } from '../services.ts';
-import type { MailOutboxTable } from './outbox.ts';
+import { PolledWorker, PollingLoop } from '../polling-loop.ts';
+import { trackWorkerRun } from '../worker-runs.ts';
+import type { MailOutboxTable, StoredAttachment } from './outbox.ts';
 import { type MailRoute, mailRouteOf } from './route.ts';
 import { describeSmtpError, transportFor } from './smtp.ts';
 
@@ -43,6 +45,12 @@ export interface RelayRound {
   failed: number;
 }
 
+const toNodemailer = (a: StoredAttachment) => ({
+  filename: a.filename,
+  contentType: a.content_type,
+  content: Buffer.from(a.content_base64, 'base64'),
+});
+
 /** The wait before attempt n+1 after n failed attempts: base · 2^(n-1), capped. */
 export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
@@ -58,18 +66,17 @@ export function backoffMs(attempts: number, baseMs: number, maxMs: number): numb
  * kept. Mail of a tenant without a way out (no SMTP of its own, no SMTP_URL) is not claimed: it
  * waits, readable by the tenant's admin, until one is configured.
  */
-export class MailRelay {
+export class MailRelay extends PolledWorker {
   private readonly o: Required<Omit<MailRelayOptions, 'log'>>;
   private readonly log: Logger;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = true;
+  protected readonly loop: PollingLoop;
   private lastPruneAt = 0;
 
   constructor(
     private readonly services: Services,
     options: MailRelayOptions = {},
   ) {
+    super();
     this.o = {
       batchSize: options.batchSize ?? 10,
       pollMs: options.pollMs ?? 2_000,
@@ -81,42 +88,17 @@ export class MailRelay {
       pruneEveryMs: options.pruneEveryMs ?? 3_600_000,
     };
     this.log = options.log ?? services.log;
-  }
-
-  /** Polls until stop(). */
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
-  }
-
-  /** Stops polling and waits for the round in flight. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => {});
+    // A full batch means more is due: the next round starts at once.
+    const round = async () => {
+      await this.pruneWhenDue();
+      return (await this.runOnce()).claimed >= this.o.batchSize ? 0 : this.o.pollMs;
+    };
+    this.loop = new PollingLoop('mail relay round', this.o.pollMs, round, this.log);
   }
 
   /** Looks for due mail now rather than at the next poll. */
   wake(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
-  }
-
-  private schedule(ms: number) {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.pruneWhenDue()
-        .then(() => this.runOnce())
-        .catch((error) => {
-          this.log.error('mail relay round failed', { error: (error as Error).message });
-          return { claimed: 0 } as RelayRound;
-        })
-        .then((round) => {
-          this.running = undefined;
-          if (!this.stopped) this.schedule(round.claimed >= this.o.batchSize ? 0 : this.o.pollMs);
-        });
-    }, ms);
-    this.timer.unref?.();
+    this.loop.wake();
   }
 
   private async pruneWhenDue(): Promise<void> {
@@ -140,7 +122,11 @@ export class MailRelay {
   }
 
   /** One round: claim, send, record. Returns what happened (tests drive the relay with it). */
-  async runOnce(): Promise<RelayRound> {
+  runOnce(): Promise<RelayRound> {
+    return trackWorkerRun(this.services, 'mail_relay', () => this.round());
+  }
+
+  private async round(): Promise<RelayRound> {
     const claimed = await this.claim();
     const round: RelayRound = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
     const byTenant = new Map<string, MailOutboxTable[]>();
@@ -197,6 +183,7 @@ export class MailRelay {
             text: m.text_body,
             ...(m.html_body !== null ? { html: m.html_body } : {}),
             ...(route.replyTo ? { replyTo: route.replyTo } : {}),
+            ...(Array.isArray(m.attachments) ? { attachments: (m.attachments as StoredAttachment[]).map(toNodemailer) } : {}),
           });
           await this.record(m, {
             status: 'sent',

@@ -12,6 +12,7 @@ import { newApiKey } from '../auth/secrets.ts';
 import { type AuthedContext, mutation, publicMutation, publicQuery, query, router } from '../trpc.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 import { emailRouter, passwordRouter, preferencesRouter, profileRouter } from './account.ts';
+import { healthOfServices } from './health-services.ts';
 
 export const userDto = (u: identity.UsersTable): User => ({
   id: u.id,
@@ -255,4 +256,6 @@ export const healthRouter = router({
       timestamp: services.clock.now().toISOString(),
     };
   }),
+
+  services: query(health.services, ({ ctx }) => healthOfServices(ctx)),
 });

@@ -17,6 +17,13 @@ import * as m0017 from './0017_registry_platform_events.ts';
 import * as m0018 from './0018_subject_keys.ts';
 import * as m0019 from './0019_credential_state.ts';
 import * as m0020 from './0020_notifications.ts';
+import * as m0021 from './0021_teams.ts';
+import * as m0022 from './0022_notification_preferences.ts';
+import * as m0023 from './0023_notification_templates.ts';
+import * as m0024 from './0024_chat.ts';
+import * as m0025 from './0025_reports_analytics.ts';
+import * as m0026 from './0026_business_profile_setup.ts';
+import * as m0027 from './0027_billing.ts';
 
 /** The whole schema history, in order. Code-defined so a build never depends on files on disk. */
 export const migrations: Record<string, Migration> = {
@@ -38,6 +45,13 @@ export const migrations: Record<string, Migration> = {
   '0018_subject_keys': m0018,
   '0019_credential_state': m0019,
   '0020_notifications': m0020,
+  '0021_teams': m0021,
+  '0022_notification_preferences': m0022,
+  '0023_notification_templates': m0023,
+  '0024_chat': m0024,
+  '0025_reports_analytics': m0025,
+  '0026_business_profile_setup': m0026,
+  '0027_billing': m0027,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {

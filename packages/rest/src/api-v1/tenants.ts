@@ -13,6 +13,7 @@ const { json } = routesOf(apiV1Face);
 export const tenantRoutes = [
   json({ method: 'get', path: '/api/v1/health', status: 200, ...asIs(health.check), ...fromNothing }),
   json({ method: 'get', path: '/api/v1/health/system', status: 200, ...asIs(health.system), ...fromNothing }),
+  json({ method: 'get', path: '/api/v1/health/services', status: 200, ...asIs(health.services), ...fromNothing }),
   json({
     method: 'post',
     path: '/api/v1/tenants/register',

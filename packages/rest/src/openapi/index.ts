@@ -64,7 +64,11 @@ function operation(route: DeclaredRoute) {
           },
         }
       : {}),
-    responses: { [String(route.status)]: success, ...errorResponses(route) },
+    responses: {
+      [String(route.status)]: success,
+      ...(route.otherStatus ? { [String(route.otherStatus)]: success } : {}),
+      ...errorResponses(route),
+    },
   };
 }
 

@@ -24,8 +24,8 @@ export function errorResponse(c: HonoContext<RestEnv>, face: Face, error: unknow
   );
 }
 
-/** Streams text chunks as the body, pulling one chunk per read, so a large export holds one page. */
-function streamText(chunks: AsyncIterable<string>, headers: Record<string, string>): Response {
+/** Streams text (or byte) chunks as the body, pulling one chunk per read, so a large export holds one page. */
+function streamText(chunks: AsyncIterable<string | Uint8Array>, headers: Record<string, string>): Response {
   const it = chunks[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   return new Response(
@@ -33,7 +33,7 @@ function streamText(chunks: AsyncIterable<string>, headers: Record<string, strin
       async pull(controller) {
         const { value, done } = await it.next();
         if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
+        else controller.enqueue(typeof value === 'string' ? encoder.encode(value) : value);
       },
       async cancel() {
         await it.return?.();

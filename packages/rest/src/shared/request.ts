@@ -94,5 +94,7 @@ export async function parseRequest(
   checkText('headers', rawHeaders);
   const headers = await parsePart('headers', route.headers ?? empty, rawHeaders);
   const body = route.body ? await parsePart('body', route.body, await readJsonBody(c)) : undefined;
+  // Hono keeps the text it read for readJsonBody, so this is the same body, byte for byte.
+  if (route.rawBody) return { params, query, headers, body, text: await c.req.text() };
   return { params, query, headers, body };
 }

@@ -12,6 +12,8 @@ export interface Parsed<P extends Obj, Q extends Obj, H extends Obj, B extends z
   query: z.output<Q>;
   headers: z.output<H>;
   body: z.output<B>;
+  /** The body exactly as sent, for a route that declares `rawBody` (a signature covers its bytes). */
+  text?: string;
 }
 
 /** What a route may add to its answer besides the body. */
@@ -33,6 +35,8 @@ interface Common<C extends AnyContract, P extends Obj, Q extends Obj, H extends 
   query?: Q;
   headers?: H;
   body?: B;
+  /** Keep the body as sent beside the parsed one (`text`): for a signed webhook, whose signature covers its exact bytes. */
+  rawBody?: boolean;
   /** From the validated request to the contract's input. */
   input(req: Parsed<P, Q, H, B>): z.input<C['input']>;
 }
@@ -41,6 +45,11 @@ export interface JsonRouteSpec<C extends AnyContract, P extends Obj, Q extends O
   extends Common<C, P, Q, H, B> {
   /** 204 answers with no body: its response schema is `z.undefined()`. */
   status: 200 | 201 | 204;
+  /**
+   * For a use case whose status depends on its result (start or resume: 201 when it made the
+   * record, 200 when it found it): the other status, and the results it answers with.
+   */
+  otherStatus?: { status: 200 | 201; when(result: z.output<C['output']>): boolean };
   /** The face's shape of the result (inside the face's envelope). */
   response: R;
   /** From the contract's result to the face's. */
@@ -52,13 +61,13 @@ export interface StreamRouteSpec<C extends AnyContract, P extends Obj, Q extends
   status: 200;
   contentType: string;
   headersOut?: Record<string, string>;
-  /** Each chunk of the contract's stream as text. */
-  chunk(chunk: z.output<C['output']>): string;
+  /** Each chunk of the contract's stream as text, or as bytes (a PDF). */
+  chunk(chunk: z.output<C['output']>): string | Uint8Array;
 }
 
 export type Outcome =
   | { kind: 'json'; status: 200 | 201 | 204; body: unknown }
-  | { kind: 'stream'; contentType: string; headers: Record<string, string>; chunks: AsyncIterable<string> };
+  | { kind: 'stream'; contentType: string; headers: Record<string, string>; chunks: AsyncIterable<string | Uint8Array> };
 
 /** One REST route, declared once: validation, the call, the answer and its OpenAPI entry all come from it. */
 export interface DeclaredRoute {
@@ -71,7 +80,10 @@ export interface DeclaredRoute {
   query: Obj | undefined;
   headers: Obj | undefined;
   body: z.ZodType | undefined;
+  rawBody?: boolean;
   status: 200 | 201 | 204;
+  /** The status some results answer with instead of `status` (same response schema). */
+  otherStatus?: 200 | 201;
   /** The result's schema inside the envelope (JSON routes), or the content type of a stream. */
   response: { json: z.ZodType } | { contentType: string };
   run(ctx: Context, req: Parsed<Obj, Obj, Obj, z.ZodType>, reply: Reply): Promise<Outcome>;
@@ -90,10 +102,12 @@ export function routesOf(face: Face) {
     return {
       ...parts(face, spec),
       status: spec.status,
+      ...(spec.otherStatus ? { otherStatus: spec.otherStatus.status } : {}),
       response: { json: spec.response },
       run: async (ctx, req, reply) => {
         const result = await invoke(ctx, spec.contract, spec.input(narrow<P, Q, H, B>(req)));
-        return { kind: 'json', status: spec.status, body: face.ok(spec.output(result, reply)) };
+        const status = spec.otherStatus?.when(result) ? spec.otherStatus.status : spec.status;
+        return { kind: 'json', status, body: face.ok(spec.output(result, reply)) };
       },
     };
   }
@@ -110,9 +124,18 @@ export function routesOf(face: Face) {
       status: 200,
       response: { contentType: spec.contentType },
       run: async (ctx, req) => {
-        const source = await invokeStream(ctx, spec.contract, spec.input(narrow<P, Q, H, B>(req)));
+        const source = (await invokeStream(ctx, spec.contract, spec.input(narrow<P, Q, H, B>(req))))[Symbol.asyncIterator]();
+        // The first chunk is pulled before the answer starts: a refusal there (an unknown record)
+        // is still an error response with its status, not a 200 cut short.
+        const first = await source.next();
         async function* text() {
-          for await (const chunk of source) yield spec.chunk(chunk);
+          try {
+            if (first.done) return;
+            yield spec.chunk(first.value);
+            for (let next = await source.next(); !next.done; next = await source.next()) yield spec.chunk(next.value);
+          } finally {
+            await source.return?.();
+          }
         }
         return { kind: 'stream', contentType: spec.contentType, headers: spec.headersOut ?? {}, chunks: text() };
       },
@@ -136,6 +159,7 @@ function parts<C extends AnyContract, P extends Obj, Q extends Obj, H extends Ob
     query: spec.query,
     headers: spec.headers,
     body: spec.body,
+    ...(spec.rawBody ? { rawBody: true } : {}),
   };
 }
 

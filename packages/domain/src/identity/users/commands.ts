@@ -177,5 +177,9 @@ export async function eraseUser(ctx: CommandContext, actor: decide.Actor, userId
   await ctx.tx.deleteFrom('user_invitations').where('tenant_id', '=', t).where('user_id', '=', userId).execute();
   // Mailed tokens (password reset, email verification) and mail to the user's address carry their data too.
   await sql`delete from user_tokens where tenant_id = ${t} and user_id = ${userId}`.execute(ctx.tx);
-  if (before) await sql`delete from mail_outbox where tenant_id = ${t} and lower(to_address) = lower(${before.email})`.execute(ctx.tx);
+  if (before) {
+    await sql`delete from mail_outbox where tenant_id = ${t} and lower(to_address) = lower(${before.email})`.execute(ctx.tx);
+    // A team invitation to the address keeps it outside the log (teams module): it goes too.
+    await sql`delete from team_invite_secrets where tenant_id = ${t} and lower(email) = lower(${before.email})`.execute(ctx.tx);
+  }
 }

@@ -1,0 +1,96 @@
+import type { Tx } from '@crm/db';
+import type { InboxItem } from './decide.ts';
+import { DEFAULT_PREFERENCES, type Preferences } from './preferences.ts';
+import type { NotificationPreferencesTable, NotificationsTable } from './tables.ts';
+import './tables.ts';
+
+// Reads of one user's notifications and settings. Every one names the tenant and the user: the
+// engine reads as the system (no row-level security), the router in the caller's tenant.
+
+const ofUser = (tx: Tx, tenantId: string, userId: number) =>
+  tx.selectFrom('notifications').where('tenant_id', '=', tenantId).where('user_id', '=', userId);
+
+/** The badge: the user's notifications neither read nor dismissed. */
+export async function unreadCount(tx: Tx, tenantId: string, userId: number): Promise<number> {
+  const row = await ofUser(tx, tenantId, userId)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('read_at', 'is', null)
+    .where('dismissed_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** One of the user's notifications, as decide sees it; another user's is not there. */
+export async function inboxItem(tx: Tx, tenantId: string, userId: number, id: string): Promise<InboxItem | undefined> {
+  const row = await ofUser(tx, tenantId, userId).select(['id', 'read_at', 'dismissed_at']).where('id', '=', id).executeTakeFirst();
+  return row && { id: row.id, read: row.read_at !== null, dismissed: row.dismissed_at !== null };
+}
+
+export const findNotification = (tx: Tx, tenantId: string, userId: number, id: string) =>
+  ofUser(tx, tenantId, userId).selectAll().where('id', '=', id).executeTakeFirst();
+
+export interface InboxFilter {
+  page: number;
+  limit: number;
+  unreadOnly: boolean;
+  /** With dismissed ones too (the history), else the inbox. */
+  withDismissed?: boolean;
+}
+
+/** The user's notifications, newest first, one page, and how many match. */
+export async function listNotifications(tx: Tx, tenantId: string, userId: number, f: InboxFilter) {
+  let q = ofUser(tx, tenantId, userId);
+  if (!f.withDismissed) q = q.where('dismissed_at', 'is', null);
+  if (f.unreadOnly) q = q.where('read_at', 'is', null);
+  const [rows, total] = await Promise.all([
+    q
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(f.limit)
+      .offset((f.page - 1) * f.limit)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+/** Rows the engine wrote for the user after `afterSeq`, in the order written (the WebSocket's feed). */
+export const notificationsAfter = (tx: Tx, tenantId: string, userId: number, afterSeq: string, limit: number) =>
+  ofUser(tx, tenantId, userId)
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .where('dismissed_at', 'is', null)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+
+/** The last seq written for the user ('0' before any): where a new WebSocket starts. */
+export async function lastSeq(tx: Tx, tenantId: string, userId: number): Promise<string> {
+  const row = await ofUser(tx, tenantId, userId)
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
+  return row?.seq ?? '0';
+}
+
+export function preferencesFromRow(row: NotificationPreferencesTable | undefined): Preferences {
+  if (!row) return DEFAULT_PREFERENCES;
+  return {
+    overrides: row.overrides,
+    muted: row.muted,
+    dnd: { enabled: row.dnd_enabled, startTime: row.dnd_start, endTime: row.dnd_end, timezone: row.dnd_timezone },
+    version: Number(row.version),
+  };
+}
+
+export async function preferencesOf(tx: Tx, tenantId: string, userId: number): Promise<Preferences> {
+  const row = await tx
+    .selectFrom('notification_preferences')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return preferencesFromRow(row);
+}
+
+export type NotificationRow = NotificationsTable;

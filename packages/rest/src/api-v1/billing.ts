@@ -1,0 +1,40 @@
+import { contracts } from '@crm/api';
+import { z } from 'zod';
+import { apiV1Face } from '../shared/face.ts';
+import { asIs, fromBody, fromNothing } from '../shared/parts.ts';
+import { routesOf } from '../shared/route.ts';
+
+// /api/v1/billing (document 001, {success, data}, camelCase), and our Stripe webhook beside it.
+
+const { billingContracts: billing } = contracts.billing;
+const { json } = routesOf(apiV1Face);
+const BASE = '/api/v1/billing';
+
+/** What Stripe posts: an event (its signature covers the body as sent, which the route keeps). */
+const StripeEventBody = z
+  .object({
+    id: z.string().max(255),
+    object: z.literal('event'),
+    type: z.string().max(255),
+    created: z.number().int().optional(),
+    data: z.object({ object: z.record(z.string(), z.unknown()) }).optional(),
+  })
+  .passthrough()
+  .describe('a Stripe event, exactly as Stripe sends it');
+
+export const billingRoutes = [
+  json({ method: 'get', path: `${BASE}/status`, status: 200, ...asIs(billing.status), ...fromNothing }),
+  json({ method: 'post', path: `${BASE}/checkout`, status: 200, body: billing.checkout.input, ...asIs(billing.checkout), ...fromBody }),
+  json({ method: 'post', path: `${BASE}/portal`, status: 200, ...asIs(billing.portal), ...fromNothing }),
+  json({ method: 'post', path: `${BASE}/cancel`, status: 200, ...asIs(billing.cancel), ...fromNothing }),
+  json({
+    method: 'post',
+    path: `${BASE}/webhook`,
+    status: 200,
+    headers: z.object({ 'stripe-signature': z.string().min(1).max(4096) }),
+    body: StripeEventBody,
+    rawBody: true,
+    ...asIs(billing.webhook),
+    input: ({ headers, text }) => ({ payload: text ?? '', signature: headers['stripe-signature'] }),
+  }),
+];

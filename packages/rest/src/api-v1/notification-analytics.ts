@@ -1,0 +1,33 @@
+import { contracts } from '@crm/api';
+import { z } from 'zod';
+import { queryNumber } from '../shared/fields.ts';
+import { apiV1Face } from '../shared/face.ts';
+import { asIs, fromBody, fromNothing, fromQuery } from '../shared/parts.ts';
+import { routesOf } from '../shared/route.ts';
+
+// /api/v1/notifications/analytics (document 001, {success, data}, camelCase): the delivery
+// overview, digest statistics, and the caller's digest settings (PUT and PATCH alike: the
+// document gives no method; fields left out keep their value).
+
+const c = contracts.notificationAnalytics;
+const { json } = routesOf(apiV1Face);
+const BASE = '/api/v1/notifications/analytics';
+
+const overviewQuery = z.object({ days: queryNumber(c.overview.input.unwrap().shape.days) });
+
+export const notificationAnalyticsRoutes = [
+  json({ method: 'get', path: BASE, status: 200, query: overviewQuery, ...asIs(c.overview), ...fromQuery }),
+  json({ method: 'get', path: `${BASE}/digest`, status: 200, ...asIs(c.digest), ...fromNothing }),
+  json({ method: 'get', path: `${BASE}/digest/settings`, status: 200, ...asIs(c.digestSettings.get), ...fromNothing }),
+  ...(['put', 'patch'] as const).map((method) =>
+    json({
+      method,
+      path: `${BASE}/digest/settings`,
+      status: 200,
+      summary: `${c.digestSettings.update.summary} (PUT and PATCH alike: the document gives no method.)`,
+      body: c.digestSettings.update.input,
+      ...asIs(c.digestSettings.update),
+      ...fromBody,
+    }),
+  ),
+];

@@ -1,0 +1,46 @@
+import { contracts } from '@crm/api';
+import { z } from 'zod';
+import { apiV1Face } from '../shared/face.ts';
+import { asIs, fromNothing } from '../shared/parts.ts';
+import { routesOf } from '../shared/route.ts';
+
+// /api/v1/notifications/templates (document 001, {success, data}, camelCase). A template's id is
+// its notification's key (`sales.lead_assigned`), the document's `:id`. The document gives no methods: customize is
+// PUT (PATCH accepted alike), preview POST, and the override's reset DELETE.
+
+const { templates } = contracts.notificationTemplates;
+const { json } = routesOf(apiV1Face);
+const BASE = '/api/v1/notifications/templates';
+
+// The path names the template by its key (every tenant has each template: not a record of one).
+const byKey = z.object({ key: templates.get.input.shape.id });
+const fromKey = { input: ({ params }: { params: z.output<typeof byKey> }) => ({ id: params.key }) };
+const customizeBody = templates.customize.input.omit({ id: true }).strict();
+const previewBody = templates.preview.input.omit({ id: true }).strict();
+
+export const notificationTemplateRoutes = [
+  json({ method: 'get', path: BASE, status: 200, ...asIs(templates.list), ...fromNothing }),
+  json({ method: 'get', path: `${BASE}/{key}`, status: 200, params: byKey, ...asIs(templates.get), ...fromKey }),
+  ...(['put', 'patch'] as const).map((method) =>
+    json({
+      method,
+      path: `${BASE}/{key}/customize`,
+      status: 200,
+      summary: `${templates.customize.summary} (PUT and PATCH alike: the document gives no method.)`,
+      params: byKey,
+      body: customizeBody,
+      ...asIs(templates.customize),
+      input: ({ params, body }) => ({ ...body, id: params.key }),
+    }),
+  ),
+  json({
+    method: 'post',
+    path: `${BASE}/{key}/preview`,
+    status: 200,
+    params: byKey,
+    body: previewBody.optional(),
+    ...asIs(templates.preview),
+    input: ({ params, body }) => ({ ...body, id: params.key }),
+  }),
+  json({ method: 'delete', path: `${BASE}/{key}/override`, status: 200, params: byKey, ...asIs(templates.reset), ...fromKey }),
+];
