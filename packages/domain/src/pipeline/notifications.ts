@@ -81,15 +81,29 @@ const leadAssigned: NotificationSource = {
 
 type Outcome = 'open' | 'won' | 'lost';
 
+/**
+ * The outcomes of stages already looked up in this transaction (the engine's batch): each move is
+ * judged by three sources (open, won, lost), and a batch holds many moves into the same stages.
+ */
+const outcomes = new WeakMap<Tx, Map<string, Promise<Outcome>>>();
+
 /** Whether the stage a deal moved to closes it (as the stage is now; a deleted stage counts as open). */
-async function outcomeOf(tx: Tx, e: StoredEvent, stageId: string): Promise<Outcome> {
-  const stage = await tx
-    .selectFrom('crm_stages')
-    .select(['is_won', 'is_lost'])
-    .where('tenant_id', '=', e.tenantId)
-    .where('id', '=', stageId)
-    .executeTakeFirst();
-  return stage?.is_won ? 'won' : stage?.is_lost ? 'lost' : 'open';
+function outcomeOf(tx: Tx, e: StoredEvent, stageId: string): Promise<Outcome> {
+  let known = outcomes.get(tx);
+  if (!known) outcomes.set(tx, (known = new Map()));
+  const key = `${e.tenantId}:${stageId}`;
+  let outcome = known.get(key);
+  if (!outcome) {
+    outcome = tx
+      .selectFrom('crm_stages')
+      .select(['is_won', 'is_lost'])
+      .where('tenant_id', '=', e.tenantId)
+      .where('id', '=', stageId)
+      .executeTakeFirst()
+      .then((stage): Outcome => (stage?.is_won ? 'won' : stage?.is_lost ? 'lost' : 'open'));
+    known.set(key, outcome);
+  }
+  return outcome;
 }
 
 const MOVE_VARIABLES = { dealName: 'Acme renewal', actorName: 'Jane Roe', fromStage: 'Qualified', toStage: 'Proposal' };
