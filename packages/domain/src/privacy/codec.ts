@@ -1,7 +1,7 @@
 import type { EventCodec, EventRow, NewEvent, StreamRef } from '@crm/eventstore';
 import { DomainError } from '../shared/errors.ts';
 import { keyForWrite, keysFor, type Subject, subjectKey } from './keys.ts';
-import { isSealed, SEALED, sealRules } from './rules.ts';
+import { isSealed, SEALED, type SealRule, sealRules } from './rules.ts';
 import { open, seal } from './seal.ts';
 
 // The event store's codec for personal data (crypto-shredding). On append, the personal fields of
@@ -17,10 +17,15 @@ const aad = (tenantId: string, streamType: string, streamId: string, eventType: 
 
 const isEmptyRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 
+/** Whose key seals this event's personal part: its stream's subject, or the one a field names. */
+function subjectOf(rule: SealRule, tenantId: string, stream: StreamRef, data: Data): Subject | null {
+  if (!rule.subjectField) return rule.subjectType === stream.type ? { tenantId, subjectType: stream.type, subjectId: stream.id } : null;
+  const id = data[rule.subjectField];
+  return typeof id === 'string' || typeof id === 'number' ? { tenantId, subjectType: rule.subjectType, subjectId: String(id) } : null;
+}
+
 /** The fields of this event the rule seals, when it has any worth sealing. */
-function personalPart(event: NewEvent, stream: StreamRef): Data | null {
-  const rule = sealRules[event.type];
-  if (!rule || rule.subjectType !== stream.type) return null;
+function personalPart(rule: SealRule, event: NewEvent): Data | null {
   const data = holder(event.data as Data, rule.within);
   const part: Data = {};
   for (const f of rule.fields) if (Object.hasOwn(data, f) && !isEmptyRecord(data[f])) part[f] = data[f];
@@ -49,24 +54,28 @@ export const privacyCodec: EventCodec = {
   handles: new Set(Object.keys(sealRules)),
 
   async seal(tx, tenantId, stream, events) {
-    // One append is one stream, so one subject and at most one key lookup.
-    let key: Buffer | null | undefined;
+    // One append is one stream: mostly one subject, and one key lookup per subject at most.
+    const keys = new Map<string, Buffer | null>();
     const out: NewEvent[] = [];
     for (const event of events) {
-      const part = personalPart(event, stream);
-      if (!part) {
+      const rule = sealRules[event.type];
+      const subject = rule ? subjectOf(rule, tenantId, stream, event.data as Data) : null;
+      const part = rule && subject ? personalPart(rule, event) : null;
+      if (!rule || !subject || !part) {
         out.push(event);
         continue;
       }
-      if (key === undefined) key = await keyForWrite(tx, { tenantId, subjectType: stream.type, subjectId: stream.id });
-      if (key === null) {
+      const id = subjectKey(subject);
+      if (!keys.has(id)) keys.set(id, await keyForWrite(tx, subject));
+      const key = keys.get(id);
+      if (!key) {
         throw new DomainError(
           'conflict',
-          `${stream.type}_erased`,
-          `${stream.type} ${stream.id} was erased; its personal data cannot be written again`,
+          `${subject.subjectType}_erased`,
+          `${subject.subjectType} ${subject.subjectId} was erased; its personal data cannot be written again`,
         );
       }
-      const data = without(event.data as Data, part, sealRules[event.type]!.within);
+      const data = without(event.data as Data, part, rule.within);
       data[SEALED] = seal(key, aad(tenantId, stream.type, stream.id, event.type), part);
       out.push({ ...event, data });
     }
@@ -74,22 +83,26 @@ export const privacyCodec: EventCodec = {
   },
 
   async open(tx, rows) {
+    const subjectOfRow = (r: EventRow) => {
+      const rule = sealRules[r.event_type];
+      return rule && isSealed(r.data) ? subjectOf(rule, r.tenant_id, { type: r.stream_type, id: r.stream_id }, r.data as Data) : null;
+    };
     const subjects = new Map<string, Subject>();
     for (const r of rows) {
-      if (!sealRules[r.event_type] || !isSealed(r.data)) continue;
-      const s = { tenantId: r.tenant_id, subjectType: r.stream_type, subjectId: r.stream_id };
-      subjects.set(subjectKey(s), s);
+      const s = subjectOfRow(r);
+      if (s) subjects.set(subjectKey(s), s);
     }
     if (subjects.size === 0) return rows;
     const keys = await keysFor(tx, [...subjects.values()]);
     return rows.map((r): EventRow => {
       const rule = sealRules[r.event_type];
-      if (!rule || !isSealed(r.data)) return r;
+      const subject = subjectOfRow(r);
+      if (!rule || !subject) return r;
       const { [SEALED]: sealed, ...rest } = r.data as Data;
-      const key = keys.get(subjectKey({ tenantId: r.tenant_id, subjectType: r.stream_type, subjectId: r.stream_id }));
+      const key = keys.get(subjectKey(subject));
       const part =
         key && typeof sealed === 'string' ? open(key, aad(r.tenant_id, r.stream_type, r.stream_id, r.event_type), sealed) : undefined;
-      const erased = typeof rule.erased === 'function' ? rule.erased(r.stream_id) : structuredClone(rule.erased);
+      const erased = typeof rule.erased === 'function' ? rule.erased(subject.subjectId) : structuredClone(rule.erased);
       const restored = typeof part === 'object' && part !== null ? (part as Data) : erased;
       return { ...r, data: withPart(rest, restored, rule.within) };
     });

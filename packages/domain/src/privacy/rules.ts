@@ -1,7 +1,8 @@
 // Where personal data sits in the log: for each event type that carries it, the top-level fields
 // that are sealed under the subject's key, and what each reads as once that key is destroyed.
 // The subject is the event's stream (`person/<id>`), so every event of a person is sealed under
-// that person's key, whatever field names a later event type uses.
+// that person's key, whatever field names a later event type uses; or, for what one person writes
+// on a shared stream (a chat message on its channel), the user a field of the event names.
 //
 // Leaf module: it imports nothing, so the projections that show placeholders can use it.
 
@@ -28,8 +29,13 @@ export const erasedUserFields = (userId: number | string) => ({
 });
 
 export interface SealRule {
-  /** The stream type whose id is the subject. */
+  /** The stream type whose id is the subject, or with `subjectField` the type of subject that field names. */
   subjectType: string;
+  /**
+   * A data field (kept in clear) holding the subject's id, when the subject is not the event's
+   * stream: a chat message is its author's personal data, on its channel's stream.
+   */
+  subjectField?: string;
   /** Data fields sealed together. An empty object (a revision of other fields only) is left as it is. */
   fields: readonly string[];
   /**
@@ -60,6 +66,8 @@ export const sealRules: Readonly<Record<string, SealRule>> = {
   UserUpdated: { subjectType: 'user', fields: ['first_name', 'last_name'], within: 'changes', erased: {} },
   UserEmailVerified: { subjectType: 'user', fields: ['email'], erased: (id) => ({ email: erasedUserFields(id).email }) },
   UserProfileUpdated: { subjectType: 'user', fields: ['phone', 'avatar_url'], erased: {} },
+  // What a user wrote in chat, under their own key: erasing the user erases their messages.
+  ChatMessagePosted: { subjectType: 'user', subjectField: 'author_id', fields: ['content'], erased: { content: ERASED_NAME } },
 };
 
 /** The field of a stored event that holds its sealed personal part. */

@@ -9,6 +9,7 @@ import * as decide from './decide.ts';
 import { emailTaken } from './queries.ts';
 import { linkPersonsToNewUser } from '../../people/users-link.ts';
 import { destroyKey } from '../../privacy/keys.ts';
+import { ERASED_NAME } from '../../privacy/rules.ts';
 import './tables.ts';
 import { tenantRows } from '../../shared/rows.ts';
 
@@ -182,4 +183,22 @@ export async function eraseUser(ctx: CommandContext, actor: decide.Actor, userId
     // A team invitation to the address keeps it outside the log (teams module): it goes too.
     await sql`delete from team_invite_secrets where tenant_id = ${t} and lower(email) = lower(${before.email})`.execute(ctx.tx);
   }
+  await eraseWrittenBy(ctx, userId);
+}
+
+/**
+ * What the user wrote and what was said of their actions, in the read models: their chat
+ * messages (sealed under their key in the log, so a rebuild shows the same placeholder) and the
+ * notifications their actions or messages fired, whose texts carry their name or their words.
+ */
+async function eraseWrittenBy(ctx: CommandContext, userId: number) {
+  const t = ctx.tenantId;
+  await sql`update chat_messages set content = ${ERASED_NAME} where tenant_id = ${t} and author_id = ${userId}`.execute(ctx.tx);
+  await sql`update chat_channels set last_message_content = ${ERASED_NAME}
+    where tenant_id = ${t} and last_message_author_id = ${userId}`.execute(ctx.tx);
+  await sql`update notifications n set title = ${ERASED_NAME}, body = ${ERASED_NAME}, variables = '{}'::jsonb
+    from es_events e where n.tenant_id = ${t} and e.tenant_id = ${t} and e.global_position = n.source_position
+      and ((e.metadata->>'userId')::int = ${userId} or (e.event_type = 'ChatMessagePosted' and (e.data->>'author_id')::int = ${userId}))`.execute(
+    ctx.tx,
+  );
 }
