@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appRouter, createContext, LIMITS, type Services } from '@crm/api';
+import { appRouter, createContext, LIMITS, NOTIFICATIONS_WS_PATH, type Services } from '@crm/api';
 import { buildOpenApi, faceOfPath, restFaces, restRoutes, type RestEnv } from '@crm/rest';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -90,6 +90,18 @@ export function createApp(services: Services): Hono<RestEnv> {
   // The description is read off the route declarations once; /docs renders it.
   const spec = buildOpenApi(restRoutes, { version: services.version });
   app.get('/openapi.json', (c) => c.json(spec));
+
+  // The notification WebSocket is served by the HTTP server's upgrade handler (server.ts); a
+  // request that does not ask for the upgrade is told so, rather than that the path is unknown.
+  app.get(NOTIFICATIONS_WS_PATH, (c) => {
+    c.header('Upgrade', 'websocket');
+    const body = faceOfPath(c.req.path).error({
+      code: 'upgrade_required',
+      message: `${NOTIFICATIONS_WS_PATH} is a WebSocket: connect with Upgrade: websocket (token in Authorization or ?token=)`,
+      requestId: c.var.requestId,
+    });
+    return c.json(body as object, 426);
+  });
   mountDocs(app, { specUrl: '/openapi.json' });
 
   app.notFound((c) => {

@@ -90,6 +90,13 @@ describe('/v1/ws/notifications', () => {
     expect(await refusedWith(`?token=${uma.token}&after=abc`)).toBe(400);
   });
 
+  it('tells a plain GET (no upgrade) that it is a WebSocket: 426 with a code', async () => {
+    const res = await fetch(`${server.url}/v1/ws/notifications`, { headers: { authorization: `Bearer ${uma.token}` } });
+    expect(res.status).toBe(426);
+    expect(res.headers.get('upgrade')).toBe('websocket');
+    expect(await res.json()).toMatchObject({ code: 'upgrade_required' });
+  });
+
   it('judges the credential again before each push: after a logout-all the feed closes with 4401', async () => {
     const rita = await t.createUser(acme, 'user', 'Rita');
     const feed = await connect(`?token=${rita.token}`);

@@ -7,6 +7,7 @@ export const INFRASTRUCTURE = new Set([
   'GET /openapi.json',
   'GET /docs',
   'GET /docs/scalar.js',
+  'GET /v1/ws/notifications', // a WebSocket (server.ts); a GET without the upgrade is told 426
 ]);
 
 const key = (method: string, path: string) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
