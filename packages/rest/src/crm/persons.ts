@@ -4,8 +4,8 @@ import { type SnakeInput, snakeFace, snakeInput } from '../shared/casing.ts';
 import { crmFace } from '../shared/face.ts';
 import { queryNumber } from '../shared/fields.ts';
 import { shownAsPage } from '../shared/paging.ts';
-import { noContent, shownAs } from '../shared/parts.ts';
 import { routesOf } from '../shared/route.ts';
+import { fieldsAndId, recordRoutes } from './records.ts';
 
 // Document 003's persons, served at /api/crm/persons/ and at the bare /persons/ alike.
 
@@ -57,11 +57,6 @@ const personParams = z.object({ id: c.get.input.shape.personId });
 const fields = snakeInput(c.create.input.shape);
 const patchFields = snakeInput(c.update.input.omit({ personId: true }).shape);
 const readOnly = ['id', 'platform', 'platform_user', 'active', 'created_at', 'updated_at', 'merged_into'] as const;
-const { body, patchBody } = recordBodies(fields, patchFields, readOnly);
-
-/** Every answer but the list's and the delete's is one person. */
-const shown = shownAs(person);
-const one = (prefix: string) => `${prefix}/persons/{id}/`;
 
 const f = c.list.input.unwrap().shape;
 const listQuery = z.object({
@@ -95,50 +90,12 @@ export const personRoutes = CRM_PREFIXES.flatMap((prefix) => [
       pageSize: q.page_size,
     }),
   }),
-  json({
-    method: 'post',
-    path: `${prefix}/persons/`,
-    contract: c.create,
-    status: 201,
-    body,
-    ...shown,
-    input: ({ body: b }) => fields.toContract(b),
-  }),
-  json({
-    method: 'get',
-    path: one(prefix),
-    contract: c.get,
-    status: 200,
+  ...recordRoutes(prefix, {
+    collection: 'persons',
+    record: person,
     params: personParams,
-    ...shown,
-    input: ({ params }) => ({ personId: params.id }),
-  }),
-  json({
-    method: 'put',
-    path: one(prefix),
-    contract: c.replace,
-    status: 200,
-    params: personParams,
-    body,
-    ...shown,
-    input: ({ params, body: b }) => ({ ...fields.toContract(b), personId: params.id }),
-  }),
-  json({
-    method: 'patch',
-    path: one(prefix),
-    contract: c.update,
-    status: 200,
-    params: personParams,
-    body: patchBody,
-    ...shown,
-    input: ({ params, body: b }) => ({ ...patchFields.toContract(b ?? {}), personId: params.id }),
-  }),
-  json({
-    method: 'delete',
-    path: one(prefix),
-    contract: c.delete,
-    params: personParams,
-    ...noContent,
-    input: ({ params }) => ({ personId: params.id }),
+    ...recordBodies(fields, patchFields, readOnly),
+    contracts: c,
+    ...fieldsAndId(fields, patchFields, (p: z.output<typeof personParams>) => ({ personId: p.id })),
   }),
 ]);
