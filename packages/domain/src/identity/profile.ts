@@ -17,21 +17,7 @@ export const E164 = /^\+[1-9]\d{1,14}$/;
 export const MAX_AVATAR_URL = 2048;
 export const MAX_LOCALE = 35;
 
-let zones: Map<string, string> | undefined;
-/** The IANA zone in its canonical spelling, or null if the runtime knows no such zone. */
-export function canonicalTimeZone(tz: string): string | null {
-  zones ??= new Map([...Intl.supportedValuesOf('timeZone'), 'UTC'].map((z) => [z.toLowerCase(), z]));
-  if (tz.length > 64) return null;
-  const known = zones.get(tz.toLowerCase());
-  if (known) return known;
-  // Aliases the list leaves out (Asia/Calcutta, Etc/GMT+5) but ICU knows; offsets ("+01:00") are not zones.
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(tz)) return null;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
+export { canonicalTimeZone } from '../shared/zones.ts';
 
 /** The BCP 47 tag in canonical form (`en-us` -> `en-US`), or null if it is not one. */
 export function canonicalLocale(tag: string): string | null {

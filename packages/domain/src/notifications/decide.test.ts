@@ -110,6 +110,17 @@ describe('Do Not Disturb', () => {
     );
   });
 
+  it('ends a window at its local end time across a daylight-saving change', () => {
+    // 23:00 on 7 March in New York is EST (04:00 UTC on the 8th); the clocks go forward at 02:00,
+    // so 08:00 on the 8th is EDT, 12:00 UTC, not the 13:00 that nine elapsed hours would give.
+    expect(dndEndsAt(night, new Date('2026-03-08T04:00:00Z'))).toEqual(new Date('2026-03-08T12:00:00Z'));
+    // And in autumn, 08:00 EST on 1 November is 13:00 UTC.
+    expect(dndEndsAt(night, new Date('2026-11-01T03:30:00Z'))).toEqual(new Date('2026-11-01T13:00:00Z'));
+    // A window ending inside the spring-forward gap ends at the first instant after it.
+    const gap = { ...night, startTime: '01:00', endTime: '02:30' };
+    expect(dndEndsAt(gap, new Date('2026-03-08T06:30:00Z'))).toEqual(new Date('2026-03-08T07:30:00Z'));
+  });
+
   it('gives a new row its email leg: none when unwanted, held inside the window, else pending', () => {
     const p = prefs({ dnd: night });
     expect(emailLeg(false, p, new Date('2026-01-16T04:30:00Z'))).toEqual({ email_state: 'none', held_until: null });

@@ -1,4 +1,5 @@
 import type { NotificationChannel, NotificationSource } from './source.ts';
+import { addDays, canonicalTimeZone, localDateOf, wallClock, zonedInstant } from '../shared/zones.ts';
 
 // A user's notification settings, as decide and the engine see them: pure values and rules.
 
@@ -34,46 +35,26 @@ export function channelsFor(source: NotificationSource, prefs: Preferences): Rec
 
 export const isMuted = (source: NotificationSource, prefs: Preferences) => prefs.muted.includes(source.key);
 
-/** Whether `zone` is an IANA time zone this runtime knows. */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Whether `zone` is an IANA time zone this runtime knows (an offset such as +01:00 is not). */
+export const isTimeZone = (zone: string): boolean => canonicalTimeZone(zone) !== null;
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-/** Minutes past local midnight, and seconds past the minute, of `at` in `zone`. */
-function localClock(at: Date, zone: string): { minutes: number; seconds: number } {
-  const parts: Record<string, number> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  for (const p of format.formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { minutes: (parts.hour ?? 0) * 60 + (parts.minute ?? 0), seconds: parts.second ?? 0 };
-}
-
 /**
  * When the Do Not Disturb window `at` falls in ends, or null outside it (or with DND off). A start
- * equal to its end is an empty window. Counted in wall-clock minutes of the zone: across a DST
- * change the end may come an hour early or late.
+ * equal to its end is an empty window. The end is the instant the zone's clock next reads the end
+ * time, so a window across a daylight-saving change ends at its local end time all the same.
  */
 export function dndEndsAt(dnd: Dnd, at: Date): Date | null {
   if (!dnd.enabled) return null;
   const start = minutesOf(dnd.startTime);
   const end = minutesOf(dnd.endTime);
   if (start === end) return null;
-  const { minutes, seconds } = localClock(at, dnd.timezone);
+  const local = new Date(wallClock(at.getTime(), dnd.timezone));
+  const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
   const inside = start < end ? minutes >= start && minutes < end : minutes >= start || minutes < end;
   if (!inside) return null;
-  const untilEnd = (end - minutes + 1440) % 1440;
-  const minuteStart = at.getTime() - seconds * 1000 - at.getUTCMilliseconds();
-  return new Date(minuteStart + untilEnd * 60_000);
+  // Before midnight in a window that crosses it, the end is tomorrow's.
+  const today = localDateOf(at, dnd.timezone);
+  return zonedInstant(minutes >= end ? addDays(today, 1) : today, dnd.endTime, dnd.timezone);
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { refusal } from '../../shared/refusal.ts';
 import { changeDigestSettings } from './decide.ts';
-import { DEFAULT_DIGEST_SETTINGS, latestSlot, nextSlot, zonedInstant } from './schedule.ts';
+import { zonedInstant } from '../../shared/zones.ts';
+import { DEFAULT_DIGEST_SETTINGS, latestSlot, nextSlot } from './schedule.ts';
 
 // Given a user's digest settings, when they change them, then this event (or this refusal); and
 // when their digest is due.

@@ -2,6 +2,10 @@
 // every day or on one weekday; a period is named by the local date of its send
 // (`daily:2026-12-02`), which is what a digest is recorded under, once per user and period.
 
+import { addDays, canonicalTimeZone, type LocalDate, localDateOf, zonedInstant } from '../../shared/zones.ts';
+
+export { canonicalTimeZone };
+
 export const DIGEST_FREQUENCIES = ['off', 'daily', 'weekly'] as const;
 export type DigestFrequency = (typeof DIGEST_FREQUENCIES)[number];
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
@@ -22,64 +26,6 @@ export const DEFAULT_DIGEST_SETTINGS: DigestSettings = { frequency: 'off', time:
 export const LOCAL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** The zone's canonical name (`america/new_york` -> `America/New_York`), or null when Intl does not know it. */
-export function canonicalTimeZone(zone: string): string | null {
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-  } catch {
-    return null;
-  }
-}
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-function formatIn(zone: string): Intl.DateTimeFormat {
-  let f = formats.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formats.set(zone, f);
-  }
-  return f;
-}
-
-interface LocalDate {
-  year: number;
-  month: number;
-  day: number;
-}
-
-/** The wall-clock reading in a zone at an instant, as if it were UTC (ms). */
-function wallClock(at: number, zone: string): number {
-  const p: Record<string, number> = {};
-  for (const part of formatIn(zone).formatToParts(new Date(at))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-}
-
-/** The instant a local date and time in a zone names (in a DST gap, the hour after). */
-export function zonedInstant(date: LocalDate, time: string, zone: string): Date {
-  const [h, m] = time.split(':').map(Number) as [number, number];
-  const wall = Date.UTC(date.year, date.month - 1, date.day, h, m);
-  const first = wall - (wallClock(wall, zone) - wall);
-  const second = wall - (wallClock(first, zone) - first);
-  return new Date(second);
-}
-
-function localDateOf(at: Date, zone: string): LocalDate {
-  const d = new Date(wallClock(at.getTime(), zone));
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-
-function addDays(d: LocalDate, days: number): LocalDate {
-  const x = new Date(Date.UTC(d.year, d.month - 1, d.day + days));
-  return { year: x.getUTCFullYear(), month: x.getUTCMonth() + 1, day: x.getUTCDate() };
-}
 
 /** Monday 0 ... Sunday 6. */
 const weekdayOf = (d: LocalDate) => (new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay() + 6) % 7;
