@@ -1,5 +1,5 @@
 import { type billing, DomainError } from '@crm/domain';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Services } from '../services.ts';
 import { type BillingConfig, planOfPrice } from './config.ts';
 
@@ -7,6 +7,10 @@ import { type BillingConfig, planOfPrice } from './config.ts';
 // billing's. Stripe is always called outside any database transaction.
 
 const clients = new WeakMap<BillingConfig, Stripe>();
+
+/** The SDK, loaded on first use: it weighs about 16 MB in memory, which a server without billing never pays. */
+let sdk: Promise<typeof Stripe> | undefined;
+const loadSdk = () => (sdk ??= import('stripe').then((m) => m.default));
 
 export const notConfigured = () =>
   new DomainError('unavailable', 'billing_not_configured', 'billing is not configured on this server (STRIPE_SECRET_KEY is not set)');
@@ -17,10 +21,11 @@ export function billingConfig(services: Services): BillingConfig {
   return services.billing;
 }
 
-export function stripeOf(config: BillingConfig): Stripe {
+export async function stripeOf(config: BillingConfig): Promise<Stripe> {
   let client = clients.get(config);
   if (!client) {
-    client = new Stripe(config.secretKey, {
+    const StripeSdk = await loadSdk();
+    client = new StripeSdk(config.secretKey, {
       maxNetworkRetries: 2,
       timeout: 20_000,
       telemetry: false,
@@ -40,7 +45,7 @@ export async function callStripe<T>(what: string, call: () => Promise<T>): Promi
   try {
     return await call();
   } catch (error) {
-    if (error instanceof Stripe.errors.StripeError) {
+    if (error instanceof (await loadSdk()).errors.StripeError) {
       throw new DomainError('bad_gateway', 'billing_provider_error', `Stripe refused to ${what}: ${error.message}`, {
         stripeCode: error.code ?? error.type,
         stripeRequestId: error.requestId ?? null,

@@ -24,7 +24,7 @@ export async function billingStatus(ctx: AuthedContext): Promise<Out<'status'>> 
 async function customerFor(ctx: AuthedContext, view: Awaited<ReturnType<typeof read>>): Promise<string> {
   if (view.state.customerId) return view.state.customerId;
   const tenantId = ctx.principal.tenantId;
-  const stripe = stripeOf(billingConfig(ctx.services));
+  const stripe = await stripeOf(billingConfig(ctx.services));
   const customer = await callStripe('create a customer', () =>
     stripe.customers.create(
       { name: view.tenant.name, metadata: { tenant_id: tenantId, tenant_slug: view.tenant.slug } },
@@ -47,8 +47,8 @@ export async function checkout(ctx: AuthedContext, input: z.output<C['checkout']
   const customer = await customerFor(ctx, view);
   const tenantId = ctx.principal.tenantId;
   const metadata = { tenant_id: tenantId, plan: input.planId, interval: input.interval };
-  const session = await callStripe('create a checkout session', () =>
-    stripeOf(config).checkout.sessions.create({
+  const session = await callStripe('create a checkout session', async () =>
+    (await stripeOf(config)).checkout.sessions.create({
       mode: 'subscription',
       customer,
       client_reference_id: tenantId,
@@ -66,8 +66,8 @@ export async function checkout(ctx: AuthedContext, input: z.output<C['checkout']
 export async function portal(ctx: AuthedContext): Promise<Out<'portal'>> {
   const config = billingConfig(ctx.services);
   const customer = billing.requireCustomer((await read(ctx)).state);
-  const session = await callStripe('open the billing portal', () =>
-    stripeOf(config).billingPortal.sessions.create({ customer, return_url: `${appUrl()}/billing` }),
+  const session = await callStripe('open the billing portal', async () =>
+    (await stripeOf(config)).billingPortal.sessions.create({ customer, return_url: `${appUrl()}/billing` }),
   );
   return { url: session.url };
 }
@@ -77,8 +77,8 @@ export async function cancel(ctx: AuthedContext): Promise<Out<'cancel'>> {
   const view = await read(ctx);
   if (billing.requestCancel(view.state)) {
     const subscriptionId = view.state.subscription!.subscription_id;
-    const sub = await callStripe('cancel the subscription', () =>
-      stripeOf(config).subscriptions.update(subscriptionId, { cancel_at_period_end: true }),
+    const sub = await callStripe('cancel the subscription', async () =>
+      (await stripeOf(config)).subscriptions.update(subscriptionId, { cancel_at_period_end: true }),
     );
     const snap = snapshotOf(config, sub);
     if (snap) await runCommand(ctx, (cmd) => billing.recordSubscription(cmd, snap, null));

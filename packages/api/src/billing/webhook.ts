@@ -17,7 +17,7 @@ type Outcome = Result['outcome'];
 
 const SUBSCRIPTION_EVENTS = new Set(['customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted']);
 
-function verified(config: BillingConfig, payload: string, signature: string): Stripe.Event {
+async function verified(config: BillingConfig, payload: string, signature: string): Promise<Stripe.Event> {
   if (!config.webhookSecret) {
     throw new DomainError(
       'unavailable',
@@ -26,7 +26,7 @@ function verified(config: BillingConfig, payload: string, signature: string): St
     );
   }
   try {
-    return stripeOf(config).webhooks.constructEvent(payload, signature, config.webhookSecret);
+    return (await stripeOf(config)).webhooks.constructEvent(payload, signature, config.webhookSecret);
   } catch {
     throw new DomainError('invalid', 'invalid_signature', 'the Stripe-Signature header does not match the body (or is too old)');
   }
@@ -38,7 +38,7 @@ async function subscriptionOf(config: BillingConfig, event: Stripe.Event): Promi
     const session = event.data.object;
     const id = session.mode === 'subscription' ? stripeId(session.subscription) : null;
     if (!id) return null;
-    return callStripe('read the subscription', () => stripeOf(config).subscriptions.retrieve(id));
+    return callStripe('read the subscription', async () => (await stripeOf(config)).subscriptions.retrieve(id));
   }
   if (SUBSCRIPTION_EVENTS.has(event.type)) return event.data.object as Stripe.Subscription;
   return null;
@@ -46,7 +46,7 @@ async function subscriptionOf(config: BillingConfig, event: Stripe.Event): Promi
 
 export async function handleWebhook(ctx: Context, input: { payload: string; signature: string }): Promise<Result> {
   const config = billingConfig(ctx.services);
-  const event = verified(config, input.payload, input.signature);
+  const event = await verified(config, input.payload, input.signature);
   const ignored: Result = { received: true, outcome: 'ignored' };
   const sub = await subscriptionOf(config, event);
   const customer = sub ? customerOf(sub) : null;

@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFKit from 'pdfkit';
 import type { ReportDoc } from './figures.ts';
 
 // Reports on A4 paper (595.28 x 841.89 pt), with pdfkit's built-in Helvetica. Content streams are
@@ -9,7 +9,12 @@ export const A4 = { width: 595.28, height: 841.89 } as const;
 const MARGIN = 50;
 const GREY = '#555555';
 
-export function renderPdf(doc: ReportDoc, info: { generatedAt: Date }): Promise<Buffer> {
+/** pdfkit, loaded on the first report: its fonts weigh about 20 MB, which a server that renders none never pays. */
+let pdfkit: Promise<typeof PDFKit> | undefined;
+const loadPdfkit = () => (pdfkit ??= import('pdfkit').then((m) => m.default));
+
+export async function renderPdf(doc: ReportDoc, info: { generatedAt: Date }): Promise<Buffer> {
+  const PDFDocument = await loadPdfkit();
   const pdf = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
