@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectRebuildEqualsLive, rebuildTestApp } from './rebuild-fixture.ts';
 
 // Chat's read models are folded from the log alone: rebuilt from position 0 they equal the live ones.
@@ -21,9 +21,10 @@ describe('chat read models rebuilt from the log', () => {
       [cal.token, team, 'morning all'],
       [bea.token, team, 'morning'],
     ] as const)
-      await t.request('POST', `${C}/${ch}/messages`, { token, body: { content } });
-    await t.request('POST', `${C}/${dm}/read`, { token: a.token });
-    await t.request('POST', `${C}/${team}/read`, { token: cal.token });
+      expect((await t.request('POST', `${C}/${ch}/messages`, { token, body: { content } })).status).toBe(201);
+    expect((await t.request('POST', `${C}/${dm}/read`, { token: a.token })).status).toBe(200);
+    expect((await t.request('POST', `${C}/${team}/read`, { token: cal.token })).status).toBe(200);
+    expect(await t.eventCount(a.tenantId, ['ChatMessagePosted', 'ChatChannelRead'])).toBe(6);
     await expectRebuildEqualsLive(t, ['chat_channels', 'chat_members', 'chat_messages']);
   });
 });

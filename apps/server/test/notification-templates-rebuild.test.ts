@@ -19,9 +19,9 @@ describe('notification template and digest read models rebuilt from the log', ()
       expect((await t.request('PUT', `${T}/customize`, { token: tenant.token, body })).status).toBe(200);
     expect((await t.request('DELETE', `${T}/override`, { token: b.token })).status).toBe(200);
     const S = '/api/v1/notifications/analytics/digest/settings';
-    await t.request('PUT', S, { token: a.token, body: { frequency: 'daily', timezone: 'Asia/Tokyo' } });
-    await t.request('PUT', S, { token: a.token, body: { frequency: 'weekly', weekday: 'sunday' } });
-    await t.request('PUT', S, { token: b.token, body: { time: '18:45' } });
+    expect((await t.request('PUT', S, { token: a.token, body: { frequency: 'daily', timezone: 'Asia/Tokyo' } })).status).toBe(200);
+    expect((await t.request('PUT', S, { token: a.token, body: { frequency: 'weekly', weekday: 'sunday' } })).status).toBe(200);
+    expect((await t.request('PUT', S, { token: b.token, body: { time: '18:45' } })).status).toBe(200);
     await expectRebuildEqualsLive(t, ['notification_template_overrides', 'notification_digest_settings']);
   });
 });

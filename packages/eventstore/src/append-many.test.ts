@@ -106,3 +106,26 @@ describe(`appendMany: several streams in one statement (${onPg ? 'pg' : 'PGlite'
     ).rejects.toThrow(/once/);
   });
 });
+
+describe('appendMany through a recording store (what runCommand announces after commit)', () => {
+  it('records every event of every stream once, whether one stream or several', async () => {
+    const t = randomUUID();
+    const sink: StoredEvent[] = [];
+    const recording = store.recording(sink);
+    await inTenant(h.db, t, (tx) =>
+      recording.appendMany(
+        tx,
+        t,
+        [
+          { stream: stream(), expected: 'no_stream', events: [ev('A'), ev('B')] },
+          { stream: stream(), expected: 'no_stream', events: [ev('A')] },
+        ],
+        meta,
+      ),
+    );
+    expect(sink.map((e) => e.type)).toEqual(['A', 'B', 'A']);
+    sink.length = 0;
+    await inTenant(h.db, t, (tx) => recording.appendMany(tx, t, [{ stream: stream(), expected: 'no_stream', events: [ev('B')] }], meta));
+    expect(sink.map((e) => e.type)).toEqual(['B']);
+  });
+});

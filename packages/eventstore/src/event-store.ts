@@ -271,6 +271,12 @@ export class EventStore {
       sink.push(...events);
       return events;
     };
+    // The parent's appendMany (which may call the parent's append, never the child's): recorded once.
+    child.appendMany = async (...args: Parameters<EventStore['appendMany']>) => {
+      const events = await this.appendMany(...args);
+      sink.push(...events.flat());
+      return events;
+    };
     return child;
   }
 

@@ -78,7 +78,7 @@ function feed(ws: WebSocket, ctx: AuthedContext, startAfter: string, pollMs: num
     }
   };
 
-  const unsubscribe = onNotificationsWritten(ctx.services, () => void pump());
+  const unsubscribe = onNotificationsWritten(ctx.services, tenantId, userId, () => void pump());
   const timer = setInterval(() => void pump(), pollMs);
   ws.on('close', () => {
     closed = true;

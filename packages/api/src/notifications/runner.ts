@@ -6,7 +6,8 @@ import { trackWorkerRun } from '../worker-runs.ts';
 
 // The notification engine's worker: the engine (an async projection) run from its checkpoint,
 // several processes sharing it through the checkpoint's row lock. After a batch commits it wakes
-// this process's WebSocket feeds; feeds in other processes find the rows by polling.
+// this process's WebSocket feeds of the users it wrote rows for (most events tell nobody, and a
+// feed woken for nothing would query for nothing); feeds in other processes find rows by polling.
 
 const written = new WeakMap<Services, EventEmitter>();
 
@@ -19,11 +20,14 @@ function hub(services: Services): EventEmitter {
   return e;
 }
 
-/** Calls `listener` after each batch of notification rows this process commits; returns the unsubscribe. */
-export function onNotificationsWritten(services: Services, listener: () => void): () => void {
+const recipient = (tenantId: string, userId: number) => `${tenantId}:${userId}`;
+
+/** Calls `listener` after each batch this process commits with rows for this user; returns the unsubscribe. */
+export function onNotificationsWritten(services: Services, tenantId: string, userId: number, listener: () => void): () => void {
   const e = hub(services);
-  e.on('written', listener);
-  return () => e.off('written', listener);
+  const key = recipient(tenantId, userId);
+  e.on(key, listener);
+  return () => e.off(key, listener);
 }
 
 export interface NotificationRunnerOptions {
@@ -33,21 +37,30 @@ export interface NotificationRunnerOptions {
 }
 
 export class NotificationRunner extends AsyncProjectionRunner {
+  /** The recipients of the batch in flight; told once it has committed. */
+  private readonly told: Set<string>;
+
   constructor(
     private readonly services: Services,
     options: NotificationRunnerOptions = {},
   ) {
+    const told = new Set<string>();
     const engine = notifications.notificationEngine({
       sources: options.sources ?? notifications.notificationSources,
       renderInApp: notificationTemplates.renderInApp,
       now: () => services.clock.now(),
+      onRow: (tenantId, userId) => told.add(recipient(tenantId, userId)),
     });
     super(services.db, services.store, engine, { batchSize: options.batchSize ?? 200, pollMs: options.pollMs ?? 1000 });
+    this.told = told;
   }
 
   override async runOnce(): Promise<number> {
+    this.told.clear();
     const n = await trackWorkerRun(this.services, 'notifications', () => super.runOnce());
-    if (n > 0) hub(this.services).emit('written');
+    const e = hub(this.services);
+    for (const key of this.told) e.emit(key);
+    this.told.clear();
     return n;
   }
 }

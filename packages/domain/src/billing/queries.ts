@@ -45,8 +45,7 @@ export async function countSeats(tx: Tx, tenantId: string): Promise<number> {
 /** The tenant's stored plan and whether its trial is still running. */
 export function tenantPlanOf(tenant: { plan: string; trial_ends_at: Date | string | null }, now: Date): TenantPlan {
   const onTrial = tenant.trial_ends_at !== null && new Date(tenant.trial_ends_at).getTime() > now.getTime();
-  const plan: Plan = onTrial ? effectivePlan(tenant, now) : isPlan(tenant.plan) && !tenant.trial_ends_at ? tenant.plan : 'free';
-  return { plan, onTrial };
+  return { plan: effectivePlan(tenant, now), onTrial };
 }
 
 /** The tenant whose Stripe customer this is (a system lookup: the webhook knows no tenant yet). */

@@ -26,7 +26,9 @@ export interface TaskRow {
 
 const ownedTasks = (tx: Tx, tenantId: string, userId: number) =>
   tenantRows(tx, tenantId, 'crm_activities')
-    .innerJoin('crm_deals', 'crm_deals.id', 'crm_activities.deal_id')
+    .innerJoin('crm_deals', (j) =>
+      j.onRef('crm_deals.id', '=', 'crm_activities.deal_id').onRef('crm_deals.tenant_id', '=', 'crm_activities.tenant_id'),
+    )
     .where('crm_deals.owner_user_id', '=', userId)
     .where('crm_activities.scheduled_for', 'is not', null);
 

@@ -21,6 +21,8 @@ export interface EngineOptions {
   /** Events older than this when the engine first sees them (a backlog, a replay) get no email leg. */
   emailStaleAfterMs?: number;
   now?: () => Date;
+  /** Told of each recipient a row is written for, inside the batch's transaction (it may yet roll back). */
+  onRow?: (tenantId: string, userId: number) => void;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -132,6 +134,7 @@ export function notificationEngine(options: EngineOptions): Projection {
         await sql`insert into notifications (${sql.raw(COLUMNS)}) select ${sql.raw(COLUMNS)}
           from jsonb_populate_recordset(null::notifications, ${JSON.stringify(rows)}::jsonb)
           on conflict (id) do nothing`.execute(tx);
+        for (const r of rows) options.onRow?.(r.tenant_id, r.user_id);
       }
     },
   };

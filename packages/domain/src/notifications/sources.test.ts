@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { eventSchemas } from '../index.ts';
 import { NOTIFICATION_CHANNELS } from './source.ts';
+import { placeholdersOf } from './templates/render.ts';
 import { notificationSources } from './sources.ts';
 
 // The one list every module adds its notifications to: each kind once, named `<module>.<event>`,
 // fired by event types that exist, with templates that use only the variables it declares.
-
-const placeholders = (text: string) => [...text.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1]!);
 
 describe('notification sources', () => {
   it('have unique keys of the form module.event', () => {
@@ -24,7 +23,7 @@ describe('notification sources', () => {
 
   it('use only the variables they declare in their templates', () => {
     for (const s of notificationSources) {
-      const used = Object.values(s.template).flatMap(placeholders);
+      const used = Object.values(s.template).flatMap(placeholdersOf);
       for (const name of used) expect(Object.keys(s.variables), `${s.key}: {{${name}}}`).toContain(name);
     }
   });

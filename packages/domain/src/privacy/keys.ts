@@ -42,11 +42,15 @@ export async function keyForWrite(tx: Tx, s: Subject): Promise<Buffer | null> {
     select key from subject_keys where tenant_id = ${s.tenantId}::uuid and subject_type = ${s.subjectType} and subject_id = ${s.subjectId}`.execute(
     tx,
   );
+  if (rows[0]) return asBuffer(rows[0].key);
   // No row at all: another transaction made this subject's key and committed while this statement
-  // ran (its snapshot saw neither). Only two first writes of one new stream race like that, and
-  // one of them fails its append anyway; this one asks to be run again.
-  if (rows.length === 0) throw new Error(`subject key ${subjectKey(s)} was created concurrently; retry`);
-  return asBuffer(rows[0]!.key);
+  // ran (the insert waited for it, but the statement's snapshot saw neither). Two first writes of
+  // one subject race like that (two first chat messages of one author, in two channels); under
+  // READ COMMITTED a new statement sees the committed key.
+  const again = await sql<{ key: Uint8Array | null }>`select key from subject_keys
+    where tenant_id = ${s.tenantId}::uuid and subject_type = ${s.subjectType} and subject_id = ${s.subjectId}`.execute(tx);
+  if (!again.rows[0]) throw new Error(`subject key ${subjectKey(s)} is neither made nor found`);
+  return asBuffer(again.rows[0].key);
 }
 
 /** Keys of many subjects in one query; a subject without a row or with an erased key maps to null. */
