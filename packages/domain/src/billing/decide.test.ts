@@ -61,6 +61,16 @@ describe('billing decisions', () => {
     expect(syncSubscription(subscribed(), next, origin('evt_0', '2026-12-02T09:00:00.000Z'))).toEqual([]);
   });
 
+  it('ignores a late event of an older subscription while a newer one is on record', () => {
+    const older = snap({ subscription_id: 'sub_0', plan: 'starter' });
+    expect(syncSubscription(subscribed(), older, origin('evt_old', '2026-12-01T10:00:00.000Z'))).toEqual([]);
+    // A newer one of another subscription is recorded as the tenant's.
+    const later = origin('evt_new', '2026-12-03T10:00:00.000Z');
+    expect(syncSubscription(subscribed({ status: 'canceled' }), older, later)).toEqual([
+      { type: 'SubscriptionStarted', data: recorded(older, later) },
+    ]);
+  });
+
   it('ends a known subscription once; the plan falls back to free only from the plan it paid for', () => {
     const o = origin('evt_4', '2026-12-03T00:00:00.000Z');
     const events = syncSubscription(subscribed(), snap({ status: 'canceled' }), o);

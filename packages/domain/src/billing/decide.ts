@@ -89,12 +89,14 @@ const sameSnapshot = (a: SubscriptionSnapshot, b: SubscriptionSnapshot) =>
 
 /**
  * The subscription as Stripe now shows it, recorded. Stripe may deliver events out of order: one
- * created before the last applied for this subscription changes nothing. An end of a subscription
+ * created before the last applied changes nothing, whichever subscription it is about (a late
+ * event of an older subscription must not replace the one on record). An end of a subscription
  * billing never knew, or knew ended, changes nothing either.
  */
 export function syncSubscription(state: BillingState, snap: SubscriptionSnapshot, origin: StripeOrigin | null): BillingEvent[] {
+  const last = state.subscription?.last_event_at;
+  if (origin && last && Date.parse(origin.eventAt) < Date.parse(last)) return [];
   const known = state.subscription?.subscription_id === snap.subscription_id ? state.subscription : null;
-  if (known && origin && known.last_event_at && Date.parse(origin.eventAt) < Date.parse(known.last_event_at)) return [];
   if (ENDED_STATUSES.includes(snap.status)) {
     if (!known || ENDED_STATUSES.includes(known.status)) return [];
     return [
