@@ -1,4 +1,4 @@
-import { lockKey } from '../companies/commands.ts';
+import { lockKey } from '../shared/command.ts';
 import { setPlan } from '../identity/commands.ts';
 import { getTenant } from '../identity/queries.ts';
 import { appendDecided, type CommandContext } from '../shared/command.ts';

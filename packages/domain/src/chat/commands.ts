@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { lockKey } from '../companies/commands.ts';
+import { lockKey } from '../shared/command.ts';
 import { appendDecided, type CommandContext } from '../shared/command.ts';
 import { DomainError } from '../shared/errors.ts';
 import { channelNotFound, markRead, openDirect, openGroup, postMessage } from './decide.ts';

@@ -3,21 +3,13 @@ import { sql } from 'kysely';
 import { clearOrganization } from '../people/decide.ts';
 import { personStream } from '../people/events.ts';
 import '../people/tables.ts';
-import { appendDecided, type CommandContext } from '../shared/command.ts';
+import { appendDecided, type CommandContext, lockKey } from '../shared/command.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { tenantRows } from '../shared/rows.ts';
 import { type CompanyValues, dropCompany, newCompany, replacementCompany, reviseCompany } from './decide.ts';
 import { companyStream } from './events.ts';
 import { getCompany } from './queries.ts';
 import type { CompaniesTable } from './tables.ts';
-
-/**
- * Holds a transaction-scoped lock on one value of one unique key of the tenant, so two writers
- * claiming the same name queue and the second sees the first's row instead of a unique violation.
- */
-export async function lockKey(ctx: CommandContext, key: string, value: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`${ctx.tenantId}:${key}:${value}`}, 0))`.execute(ctx.tx);
-}
 
 /** An owner must be a user of this tenant. */
 export async function checkOwner(ctx: CommandContext, ownerUserId: number | null | undefined): Promise<void> {

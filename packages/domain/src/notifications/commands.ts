@@ -1,6 +1,6 @@
 import type { CommandContext } from '../shared/command.ts';
 import { appendDecided } from '../shared/command.ts';
-import { lockKey } from '../companies/commands.ts';
+import { lockKey } from '../shared/command.ts';
 import { dismiss, markAllRead, markRead, type PreferenceChange, setDnd, setPreference, toggleRule } from './decide.ts';
 import { type InboxEvent, inboxStream, type PreferenceEvent, preferencesStream } from './events.ts';
 import type { Dnd, Preferences } from './preferences.ts';

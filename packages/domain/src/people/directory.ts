@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { checkOwner, lockKey } from '../companies/commands.ts';
+import { checkOwner } from '../companies/commands.ts';
+import { lockKey } from '../shared/command.ts';
 import '../companies/tables.ts';
 import type { CommandContext } from '../shared/command.ts';
 import { DomainError } from '../shared/errors.ts';

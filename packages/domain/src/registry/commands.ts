@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createCompany, lockKey } from '../companies/commands.ts';
+import { createCompany } from '../companies/commands.ts';
+import { lockKey } from '../shared/command.ts';
 import { addPersonRecord } from '../people/directory.ts';
 import { mergePersons } from '../people/merge.ts';
 import type { CommandContext } from '../shared/command.ts';

@@ -1,5 +1,6 @@
 import type { Tx } from '@crm/db';
 import type { EventMetadata, EventStore, NewEvent, StreamRef } from '@crm/eventstore';
+import { sql } from 'kysely';
 import type { Clock } from './clock.ts';
 
 /** What a command handler needs besides its input: the open tenant transaction and who is acting. */
@@ -32,4 +33,12 @@ export async function appendDecided(ctx: CommandContext, stream: StreamRef, read
 export async function appendFacts(ctx: CommandContext, stream: StreamRef, events: NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   await ctx.store.append(ctx.tx, ctx.tenantId, stream, 'any', events, ctx.metadata);
+}
+
+/**
+ * Holds a transaction-scoped lock on one value of one unique key of the tenant, so two writers
+ * claiming the same name queue and the second sees the first's row instead of a unique violation.
+ */
+export async function lockKey(ctx: CommandContext, key: string, value: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${ctx.tenantId}:${key}:${value}`}, 0))`.execute(ctx.tx);
 }

@@ -50,9 +50,14 @@ export async function overridesOf(db: Executor, tenantId: string): Promise<Map<s
   return new Map(rows.map((r) => [r.template_key, r]));
 }
 
-/** A stream's version, locked until commit: two writers of one stream queue instead of racing. */
+/**
+ * A stream's version, locked until commit: two writers of one stream queue instead of racing. The
+ * lock is an advisory one on the stream's name, so it holds before the stream's first event too
+ * (a row lock would lock nothing there, and the second first writer would fail its append).
+ */
 export async function lockedVersion(db: Executor, tenantId: string, stream: StreamRef): Promise<number> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${tenantId}:stream:${stream.type}/${stream.id}`}, 0))`.execute(db);
   const { rows } = await sql<{ version: string }>`select version from es_streams
-    where tenant_id = ${tenantId} and stream_type = ${stream.type} and stream_id = ${stream.id} for update`.execute(db);
+    where tenant_id = ${tenantId} and stream_type = ${stream.type} and stream_id = ${stream.id}`.execute(db);
   return Number(rows[0]?.version ?? 0);
 }
