@@ -1,10 +1,13 @@
 import { DEAL_BODY, describe, errorsOf } from './http.ts';
 import { runLoad } from './load.ts';
 import { type Api, listStages, type RunningServer } from './server.ts';
-import { log, round } from './util.ts';
+import { cpuSeconds } from './procs.ts';
+import { log, round, sleep } from './util.ts';
 
-// Figure 3: GET /v1/crm/deals/kanban on a tenant holding 10,000 deals over 8 stages. A tenant of
+// Figure 3: GET /v1/crm/deals/kanban on a tenant holding 100,000 deals over 8 stages. A tenant of
 // its own, so the deals made by the create and move runs do not change the board's size.
+
+const SEED_CHUNK = 10_000;
 
 export interface KanbanTiming {
   deals: number;
@@ -21,6 +24,7 @@ export interface KanbanFigures {
   kanban_errors: number | null;
   kanban_response_kb: number | null;
   kanban_deals_seeded: number | null;
+  kanban_settle_s: number | null;
   kanban_server_cpu_ms: number | null;
   kanban_machine_cpu_ms: number | null;
   kanban_1conn_p50_ms: number | null;
@@ -43,23 +47,35 @@ export async function measureKanban(
   log(`kanban: ${stages.length} stages; seeding ${t.deals} deals through the API (32 connections)`);
 
   // Seeded through the real endpoint (autocannon in its own process), so the rows are exactly what
-  // the app writes. Whatever failed is topped up, a bounded number of times.
+  // the app writes, in chunks of 10,000 (each load run is bounded in time; progress is logged).
+  // Whatever failed is topped up, a bounded number of times.
   const started = performance.now();
   let seeded = 0;
-  for (let attempt = 0; attempt < 3 && seeded < t.deals; attempt++) {
+  for (let attempt = 0, failed = 0; failed < 3 && seeded < t.deals; attempt++) {
     const r = await runLoad({
       url: api.url,
       connections: 32,
       warmupS: 0,
-      amount: t.deals - seeded,
+      amount: Math.min(SEED_CHUNK, t.deals - seeded),
       headers: { authorization: `Bearer ${api.token}` },
       request: { kind: 'create_in_stages', stageIds, body: DEAL_BODY },
     });
     seeded += r.ok;
-    if (errorsOf(r)) log(`kanban: seeding attempt ${attempt + 1}: ${errorsOf(r)} failed (${JSON.stringify(r.status_codes)})`);
+    if (errorsOf(r)) {
+      failed++;
+      log(`kanban: seeding run ${attempt + 1}: ${errorsOf(r)} failed (${JSON.stringify(r.status_codes)})`);
+    }
+    if (t.deals > SEED_CHUNK) log(`kanban: ${seeded} deals seeded`);
   }
   log(`kanban: seeded ${seeded} deals in ${Math.round((performance.now() - started) / 100) / 10} s`);
   if (seeded < t.deals) notes.push(`kanban: only ${seeded} of ${t.deals} deals could be seeded`);
+
+  // The seeding is a burst no tenant makes: 100,000 deals in a minute or two leave the server's
+  // background workers (notification rules, reporting rollups) a backlog of events to read. The
+  // board is measured once they have caught up (the server idle), so the figure is the board's,
+  // not the backlog's; how long that took is reported beside it.
+  const settleS = await settled(server.pid);
+  log(`kanban: server idle ${settleS} s after seeding`);
 
   const probe = await api.call('GET', '/v1/crm/deals/kanban');
   if (probe.status !== 200) throw new Error(`GET /v1/crm/deals/kanban: ${probe.status} ${JSON.stringify(probe.body).slice(0, 200)}`);
@@ -96,10 +112,25 @@ export async function measureKanban(
       kanban_errors: errorsOf(r),
       kanban_response_kb: round((r.avg_bytes ?? 0) / 1024, 1),
       kanban_deals_seeded: seeded,
+      kanban_settle_s: settleS,
       kanban_server_cpu_ms: round(r.server_cpu_ms_per_req, 2),
       kanban_machine_cpu_ms: round(r.machine_cpu_ms_per_req, 2),
       kanban_1conn_p50_ms: round(single.p50_ms, 2),
       kanban_1conn_p99_ms: round(single.p99_ms, 2),
     },
   };
+}
+
+/** Seconds until the process used under 5% of a core for 3 s running (at most 180 s). */
+async function settled(pid: number): Promise<number> {
+  const started = performance.now();
+  let quiet = 0;
+  let last = cpuSeconds(pid);
+  while (quiet < 3 && performance.now() - started < 180_000) {
+    await sleep(1000);
+    const now = cpuSeconds(pid);
+    quiet = now !== null && last !== null && now - last < 0.05 ? quiet + 1 : 0;
+    last = now;
+  }
+  return round((performance.now() - started) / 1000, 0) ?? 0;
 }

@@ -179,7 +179,7 @@ export function toTable(r: Report): string {
     `  CPU per request, server process / whole machine: create ${n(f.create_deal_server_cpu_ms)} / ${n(f.create_deal_machine_cpu_ms, ' ms')}, ` +
       `move ${n(f.move_deal_server_cpu_ms)} / ${n(f.move_deal_machine_cpu_ms, ' ms')}, kanban ${n(f.kanban_server_cpu_ms)} / ${n(f.kanban_machine_cpu_ms, ' ms')}; ` +
       `bare Hono+INSERT ${n(f.raw_http_server_cpu_ms)} / ${n(f.raw_http_machine_cpu_ms, ' ms')}`,
-    `  kanban: ${n(f.kanban_response_kb, ' kB')} per answer; at 1 connection p50 ${n(f.kanban_1conn_p50_ms, ' ms')} / p99 ${n(f.kanban_1conn_p99_ms, ' ms')}`,
+    `  kanban: ${n(f.kanban_response_kb, ' kB')} per answer; server idle ${n(f.kanban_settle_s, ' s')} after seeding; at 1 connection p50 ${n(f.kanban_1conn_p50_ms, ' ms')} / p99 ${n(f.kanban_1conn_p99_ms, ' ms')}`,
     `  server RSS ${n(f.server_rss_at_start_mb, ' MB')} when it came up, sampled max ${n(f.server_rss_sampled_max_mb, ' MB')}; replay: ${n(f.replay_events_in_table)} events seeded in ${n(f.replay_seed_s, ' s')}, rebuild took ${n(f.rebuild_s, ' s')} ` +
       `(CPU: rebuilding process ${n(f.rebuild_node_cpu_s, ' s')}, whole machine ${n(f.rebuild_machine_cpu_s, ' s')})`,
   ];

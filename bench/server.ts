@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -18,12 +18,12 @@ export interface RunningServer {
 }
 
 /**
- * `node --import tsx <script>` rather than `npx tsx`: npx and the tsx CLI each put a process in
- * between, and the pid we sample must be the one that serves requests.
+ * `node <args>` (for TypeScript, `node --import tsx <script>`) rather than `npx tsx`: npx and the
+ * tsx CLI each put a process in between, and the pid we sample must be the one that serves requests.
  */
-async function startNode(name: string, script: string, env: Record<string, string>, healthPath: string): Promise<RunningServer> {
+async function startNode(name: string, args: string[], env: Record<string, string>, healthPath: string): Promise<RunningServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,11 +52,12 @@ async function startNode(name: string, script: string, env: Record<string, strin
   return { url, pid: child.pid!, stop: () => stop(child) };
 }
 
-/** The server under test, exactly as `npm start` runs it, with its default pool (20). */
+/** The server under test, exactly as `npm start` runs it (built, then the bundle), with its default pool (20). */
 export function startCrmServer(databaseUrl: string): Promise<RunningServer> {
+  execFileSync(process.execPath, ['apps/server/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   return startNode(
     'crm server',
-    'apps/server/src/main.ts',
+    ['apps/server/dist/main.mjs'],
     {
       DATABASE_URL: databaseUrl,
       JWT_SECRET: randomBytes(32).toString('base64url'),
@@ -70,7 +71,12 @@ export function startCrmServer(databaseUrl: string): Promise<RunningServer> {
 
 /** The bare baseline: raw-http-server.ts, one INSERT through pg per request. */
 export function startRawServer(databaseUrl: string, poolSize: number): Promise<RunningServer> {
-  return startNode('raw http server', 'bench/raw-http-server.ts', { DATABASE_URL: databaseUrl, POOL_SIZE: String(poolSize) }, '/health');
+  return startNode(
+    'raw http server',
+    ['--import', 'tsx', 'bench/raw-http-server.ts'],
+    { DATABASE_URL: databaseUrl, POOL_SIZE: String(poolSize) },
+    '/health',
+  );
 }
 
 // ---------------------------------------------------------------- API calls for set-up
