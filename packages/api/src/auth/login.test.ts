@@ -264,7 +264,7 @@ describe('login', () => {
       expect(await storedHash(t.tenantId, t.userId)).toBe(old);
       await login(services, { email: t.email, password: PASSWORD, tenantSlug: t.slug });
       const upgraded = await storedHash(t.tenantId, t.userId);
-      expect(upgraded).toMatch(/^scrypt\$131072\$8\$1\$/);
+      expect(upgraded).toMatch(/^scrypt\$32768\$8\$3\$/);
       expect((await login(services, { email: t.email, password: PASSWORD, tenantSlug: t.slug })).user.id).toBe(t.userId);
       expect(await storedHash(t.tenantId, t.userId)).toBe(upgraded); // no second rehash
     } finally {

@@ -18,7 +18,7 @@ import {
 /** A hash in the format (and at the cost) the code before this change wrote: scrypt N=2^14, password as typed. */
 function legacyHash(password: string, N = 16384): string {
   const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32, { N, r: 8, p: 1 });
+  const hash = scryptSync(password, salt, 32, { N, r: 8, p: 1, maxmem: 256 * N * 8 });
   return ['scrypt', N, 8, 1, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
@@ -33,17 +33,26 @@ describe('password hashing', () => {
   });
   afterAll(() => setPasswordHashCost(initialCost));
 
-  it("hashes at OWASP's scrypt cost by default (N=2^17, r=8, p=1), and verifies", async () => {
+  it("hashes at OWASP's scrypt cost by default (N=2^15, r=8, p=3: 32 MiB), and verifies", async () => {
     setPasswordHashCost(OWASP_SCRYPT);
-    expect(OWASP_SCRYPT).toEqual({ N: 131072, r: 8, p: 1 });
+    expect(OWASP_SCRYPT).toEqual({ N: 32768, r: 8, p: 3 });
     const started = performance.now();
     const stored = await hashPassword('Correct-Horse-Battery-9');
     const ms = performance.now() - started;
-    expect(stored).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(stored).toMatch(/^scrypt\$32768\$8\$3\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
     expect(needsRehash(stored)).toBe(false);
     expect(await verifyPassword('Correct-Horse-Battery-9', stored)).toBe(true);
     expect(await verifyPassword('correct-horse-battery-9', stored)).toBe(false);
-    console.info(`scrypt N=2^17 r=8 p=1: ${ms.toFixed(0)} ms for one hash on this machine`);
+    console.info(`scrypt N=2^15 r=8 p=3: ${ms.toFixed(0)} ms for one hash on this machine`);
+  }, 60_000);
+
+  it('still verifies a hash made at the earlier cost (N=2^17, r=8, p=1, 128 MiB), and says it needs a rehash', async () => {
+    setPasswordHashCost(OWASP_SCRYPT);
+    const earlier = legacyHash('Correct-Horse-Battery-9', 2 ** 17);
+    expect(earlier.startsWith('scrypt$131072$8$1$')).toBe(true);
+    expect(await verifyPassword('Correct-Horse-Battery-9', earlier)).toBe(true);
+    expect(await verifyPassword('Correct-Horse-Battery-8', earlier)).toBe(false);
+    expect(needsRehash(earlier)).toBe(true);
   }, 60_000);
 
   describe('at a test cost', () => {
