@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from './create-db.ts';
 import { GroupAbortedError, TenantGroups } from './group.ts';
 import { asOwner, inTenant } from './scope.ts';
@@ -40,6 +40,25 @@ describe(`TenantGroups (${onPg ? 'pg' : 'PGlite'})`, () => {
     expect(await ids(t)).toEqual(Array.from({ length: 10 }, (_, i) => `${t}-${String(i).padStart(2, '0')}`));
     // All were queued before the one lane took its first: they shared its transaction.
     expect(new Set(xids).size).toBe(1);
+  });
+
+  it('opens one connection for one waiting unit, however many lanes are free', async () => {
+    // A lane that found the queue emptied by the others once connected used to send a COMMIT with
+    // no transaction: a connection and a round trip for nothing, for each idle lane.
+    const groups = new TenantGroups(h.db, { lanes: 8 });
+    const t = randomUUID();
+    const connection = vi.spyOn(h.db, 'connection');
+    try {
+      await groups.run(t, insert(t, `${t}-alone`));
+      expect(connection).toHaveBeenCalledTimes(1);
+      // Three at once: at most three connections, and every unit done.
+      connection.mockClear();
+      await Promise.all(['x', 'y', 'z'].map((k) => groups.run(t, insert(t, `${t}-${k}`))));
+      expect(connection.mock.calls.length).toBeLessThanOrEqual(3);
+      expect(await ids(t)).toEqual([`${t}-alone`, `${t}-x`, `${t}-y`, `${t}-z`]);
+    } finally {
+      connection.mockRestore();
+    }
   });
 
   it('rolls back a failing unit only: the others of its group commit', async () => {
