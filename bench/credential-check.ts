@@ -5,10 +5,9 @@
 // Runs interleaved rounds and prints medians. `npx tsx bench/credential-check.ts` (PGlite), with
 // DATABASE_URL for PostgreSQL; N requests per round (default 2000), ROUNDS (default 3). For a
 // before/after figure, run the same file from a copy of the tree before issue 9 (git archive).
-// forgetProfileGrants: in this tree it clears the whole credential cache; the same name exists before
-// issue 9 (it cleared the profile grants, the only cached part), so the script runs on both trees.
-import { forgetProfileGrants as forgetCredentials } from '../packages/api/src/auth/profile-permissions.ts';
-import { createContext } from '@crm/api';
+// forgetCredentials clears the whole credential cache (before issue 9 the only cached part was the
+// profile grants, cleared by forgetProfileGrants: use that name when measuring an older tree).
+import { createContext, forgetCredentials } from '@crm/api';
 import { startTestApp } from '../apps/server/src/testing.ts';
 
 const N = Number(process.env.N) || 2000;

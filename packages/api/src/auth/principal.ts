@@ -1,12 +1,6 @@
 import { DomainError, type identity } from '@crm/domain';
 import type { Services } from '../services.ts';
-import {
-  apiKeyCredentialState,
-  effectivePermissions,
-  forgetCredentials,
-  type UserCredentialState,
-  userCredentialState,
-} from './credential-state.ts';
+import { apiKeyCredentialState, effectivePermissions, type UserCredentialState, userCredentialState } from './credential-state.ts';
 import { verifyJwt } from './jwt.ts';
 import { sha256 } from './secrets.ts';
 
@@ -19,11 +13,6 @@ export interface Principal {
   /** From the user's current state, not from the token: a role change applies at the next request. */
   role: identity.Role;
   permissions: ReadonlySet<string>;
-}
-
-/** Forget cached key lookups (after a revoke in this process; other processes wait out the TTL). */
-export function forgetApiKeys(): void {
-  forgetCredentials();
 }
 
 export type Resolved = { principal: Principal | null; error: DomainError | null };

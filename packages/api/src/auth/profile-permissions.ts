@@ -1,8 +1,9 @@
 import type { Services } from '../services.ts';
-import { forgetCredentials, userCredentialState } from './credential-state.ts';
+import { userCredentialState } from './credential-state.ts';
 
 // A user's effective permissions are their role's and their active permission profile's. Both come
-// from the per-request credential state (credential-state.ts), cached and cleared by the events.
+// from the per-request credential state (credential-state.ts), cached and cleared by the events
+// (or by forgetCredentials, the one way to clear it by hand).
 
 export async function profileGrantOf(
   services: Services,
@@ -11,9 +12,4 @@ export async function profileGrantOf(
 ): Promise<{ profileId: number | null; permissions: readonly string[] }> {
   const state = await userCredentialState(services, tenantId, userId);
   return { profileId: state?.profileId ?? null, permissions: state?.profilePermissions ?? [] };
-}
-
-/** Forget cached profile grants (after a profile or a user's profile changes in this process). */
-export function forgetProfileGrants(): void {
-  forgetCredentials();
 }

@@ -1,6 +1,6 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { hkdfSync, randomUUID } from 'node:crypto';
 import { inSystem, inTenant, type Tx } from '@crm/db';
-import { DomainError, identity } from '@crm/domain';
+import { DomainError, gcmOpen, gcmSeal, identity } from '@crm/domain';
 import { sql } from 'kysely';
 import type { Services } from '../services.ts';
 import { signJwt } from './jwt.ts';
@@ -71,25 +71,13 @@ interface GracePair {
 }
 const graceKey = (token: string, secret: string) => Buffer.from(hkdfSync('sha256', token, secret, 'refresh-grace', 32));
 
-function sealPair(token: string, secret: string, rowId: string, pair: GracePair): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', graceKey(token, secret), iv);
-  cipher.setAAD(Buffer.from(rowId));
-  const ct = Buffer.concat([cipher.update(JSON.stringify(pair), 'utf8'), cipher.final()]);
-  return [iv, cipher.getAuthTag(), ct].map((b) => b.toString('base64url')).join('.');
-}
+// `<iv>.<tag>.<ciphertext>` with no version prefix: the form rows already hold (gcmSeal without one).
+const sealPair = (token: string, secret: string, rowId: string, pair: GracePair): string =>
+  gcmSeal(graceKey(token, secret), rowId, JSON.stringify(pair));
 
 function openPair(token: string, secret: string, rowId: string, sealed: string): GracePair | null {
-  const [iv, tag, ct] = sealed.split('.');
-  if (!iv || !tag || ct === undefined) return null;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', graceKey(token, secret), Buffer.from(iv, 'base64url'));
-    decipher.setAAD(Buffer.from(rowId));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return JSON.parse(Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8'));
-  } catch {
-    return null;
-  }
+  const text = gcmOpen(graceKey(token, secret), rowId, sealed);
+  return text === null ? null : (JSON.parse(text) as GracePair);
 }
 
 type Outcome = { pair: GracePair } | { refused: DomainError };

@@ -1,5 +1,5 @@
 import type { Tx } from '@crm/db';
-import { billing, identity } from '@crm/domain';
+import { billing, identity, iso } from '@crm/domain';
 import type { z } from 'zod';
 import type { BillingStatus } from '../contracts/billing.ts';
 import type { Services } from '../services.ts';
@@ -23,8 +23,6 @@ export async function readBilling(tx: Tx, tenantId: string): Promise<BillingView
   if (!tenant) throw new Error(`tenant ${tenantId} has no row`);
   return { tenant, state: billing.billingStateOf(row), seats };
 }
-
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 function planSource(view: BillingView, plan: identity.Plan, onTrial: boolean): z.output<typeof BillingStatus>['planSource'] {
   if (onTrial) return 'trial';

@@ -1,12 +1,11 @@
 import type { Tx } from '@crm/db';
-import { DomainError, pipeline, reports as domain } from '@crm/domain';
+import { DomainError, iso, pipeline, reports as domain, snakeCase } from '@crm/domain';
 import type { z } from 'zod';
 import type { Benchmark, IndustrySummary } from '../contracts/reports.ts';
 
 // The figures of each report type, in the contracts' vocabulary, and the same figures laid out
 // for a document (PDF) and a table (CSV): one source for the JSON, the PDF, the CSV and the mail.
 
-const iso = (d: Date) => new Date(d).toISOString();
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
 export function benchmarkOf(r: domain.ReportIndustryRollupsTable): Benchmark {
@@ -234,11 +233,9 @@ export function buildReport(
 /** The table as CSV (RFC 4180, as the deals export writes it). */
 export const csvOf = (table: unknown[][]) => table.map((row) => pipeline.deals.csvRow(row)).join('');
 
-const snakeKey = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
 /** The figures in document 000's casing, for the JSON attachment and the preview. */
 export function snakeKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(snakeKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [snakeKey(k), snakeKeys(v)]));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [snakeCase(k), snakeKeys(v)]));
   return value;
 }

@@ -1,7 +1,7 @@
 import { type CommandContext, DomainError, access as domain, identity } from '@crm/domain';
 import type { z } from 'zod';
-import { forgetApiKeys } from '../auth/principal.ts';
-import { forgetProfileGrants, profileGrantOf } from '../auth/profile-permissions.ts';
+import { forgetCredentials } from '../auth/credential-state.ts';
+import { profileGrantOf } from '../auth/profile-permissions.ts';
 import * as c from '../contracts/access.ts';
 import { type AuthedContext, mutation, query, router } from '../trpc.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
@@ -21,19 +21,14 @@ const profileDto = (p: domain.ProfileView): z.output<typeof c.Profile> => ({
 
 const notFound = (id: number) => new DomainError('not_found', 'profile_not_found', `permission profile ${id} not found`);
 
-/** A profile change takes effect at once in this process; other processes wait out the caches' TTL. */
-function forgetGrants() {
-  forgetProfileGrants();
-  forgetApiKeys();
-}
-
 /** Changes a profile and answers it as it now stands; its holders' cached grants are dropped after. */
 async function changeProfile(ctx: AuthedContext, id: number, change: (cmd: CommandContext) => Promise<void>) {
   const out = await runCommand(ctx, async (cmd) => {
     await change(cmd);
     return profileDto((await domain.getProfile(cmd.tx, cmd.tenantId, id))!);
   });
-  forgetGrants();
+  // The change takes effect at once in this process; other processes wait out the cache's TTL.
+  forgetCredentials();
   return out;
 }
 

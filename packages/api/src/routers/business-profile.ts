@@ -1,12 +1,10 @@
-import { businessProfile as domain } from '@crm/domain';
+import { businessProfile as domain, iso } from '@crm/domain';
 import type { z } from 'zod';
 import * as c from '../contracts/business-profile.ts';
 import { type AuthedContext, mutation, query, router } from '../trpc.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 
 // The caller's own business profile and ICP scoring (document 000, /v1/business-profile).
-
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 function profileDto(v: domain.ProfileView): z.output<typeof c.BusinessProfile> {
   const f = v.fields;

@@ -1,5 +1,5 @@
 import type { Tx } from '@crm/db';
-import { DomainError, chat as domain } from '@crm/domain';
+import { DomainError, chat as domain, iso } from '@crm/domain';
 import type { StoredEvent } from '@crm/eventstore';
 import type { z } from 'zod';
 import * as c from '../contracts/chat.ts';
@@ -12,7 +12,6 @@ import { logFeed } from './log-feed.ts';
 type Channel = z.output<typeof c.Channel>;
 type Message = z.output<typeof c.Message>;
 
-const iso = (d: Date) => new Date(d).toISOString();
 const fullName = (u: { first_name: string; last_name: string }) => `${u.first_name} ${u.last_name}`.trim();
 
 const messageDto = (m: domain.ChatMessagesTable): Message => ({

@@ -1,4 +1,4 @@
-import { DomainError, email as domain } from '@crm/domain';
+import { DomainError, email as domain, pageWithCount } from '@crm/domain';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import * as c from '../contracts/email-settings.ts';
@@ -250,16 +250,15 @@ export const emailSettingsRouter = router({
       return runQuery(ctx, async (tx) => {
         let q = tx.selectFrom('mail_outbox').where('tenant_id', '=', tenantId);
         if (input.status) q = q.where('status', '=', input.status);
-        const [rows, total] = await Promise.all([
-          q
-            .selectAll()
-            .orderBy('created_at', 'desc')
-            .orderBy('id')
-            .limit(input.limit)
-            .offset((input.page - 1) * input.limit)
-            .execute(),
-          q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-        ]);
+        const { rows, count } = await pageWithCount(
+          q,
+          [
+            ['created_at', 'desc'],
+            ['id', 'asc'],
+          ],
+          input.page,
+          input.limit,
+        );
         return {
           items: rows.map((m) => ({
             id: m.id,
@@ -276,7 +275,7 @@ export const emailSettingsRouter = router({
             messageId: m.message_id,
             createdAt: m.created_at.toISOString(),
           })),
-          total: Number(total.n),
+          total: count,
           page: input.page,
           limit: input.limit,
         };

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { apiKeys as keys, auth, health, slug, tenants, type Tenant, type User } from '../contracts/identity.ts';
 import { login } from '../auth/login.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { forgetApiKeys } from '../auth/principal.ts';
+import { forgetCredentials } from '../auth/credential-state.ts';
 import { refresh, revokeRefresh, revokeRefreshIn } from '../auth/refresh.ts';
 import { issueEmailVerification } from '../auth/self-service.ts';
 import { newApiKey } from '../auth/secrets.ts';
@@ -214,7 +214,7 @@ export const apiKeysRouter = router({
         .executeTakeFirst(),
     );
     if (Number(res.numUpdatedRows) === 0) throw new DomainError('not_found', 'api_key_not_found', `API key ${input.id} not found`);
-    forgetApiKeys();
+    forgetCredentials();
     return { id: input.id, revoked: true as const };
   }),
 });

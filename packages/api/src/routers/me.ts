@@ -1,4 +1,4 @@
-import { chat, me as domain, notifications } from '@crm/domain';
+import { chat, me as domain, iso, notifications } from '@crm/domain';
 import type { z } from 'zod';
 import * as c from '../contracts/me.ts';
 import { query, router } from '../trpc.ts';
@@ -7,7 +7,6 @@ import { runQuery } from '../unit-of-work.ts';
 // Document 001's /me: the caller's action items and unread counts, read from the modules that own them.
 
 const LIST_LIMIT = 50;
-const iso = (d: Date) => new Date(d).toISOString();
 
 const taskDto = (t: domain.TaskRow): z.output<typeof c.Task> => ({
   id: t.id,

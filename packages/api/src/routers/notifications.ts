@@ -1,5 +1,5 @@
 import type { Tx } from '@crm/db';
-import { notifications as domain } from '@crm/domain';
+import { notifications as domain, iso } from '@crm/domain';
 import type { z } from 'zod';
 import * as c from '../contracts/notifications.ts';
 import { mailRouteOf } from '../mail/route.ts';
@@ -10,7 +10,6 @@ import { runCommand, runQuery } from '../unit-of-work.ts';
 // One's own notifications (documents 001 and 000). Every use case reads and writes the caller's
 // own rows and streams only.
 
-const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
 const sources = () => domain.notificationSources;
 
 export const notificationDto = (n: domain.Notification): z.output<typeof c.Notification> => ({

@@ -1,4 +1,4 @@
-import { platformEvents as domain, registry } from '@crm/domain';
+import { platformEvents as domain, iso, registry } from '@crm/domain';
 import type { Tx } from '@crm/db';
 import type { z } from 'zod';
 import * as c from '../contracts/platform-events.ts';
@@ -49,7 +49,6 @@ export async function eventPage(tx: Tx, tenantId: string, canonicalId: string, f
   return { events: rows.map(eventDto), total, page: f.page, limit: f.limit, totalPages: Math.ceil(total / f.limit) };
 }
 
-const iso = (d: Date) => d.toISOString();
 const earlier = (x: Date, y: Date) => (x.getTime() <= y.getTime() ? x : y);
 const later = (x: Date, y: Date) => (x.getTime() >= y.getTime() ? x : y);
 

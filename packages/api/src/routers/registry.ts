@@ -1,5 +1,5 @@
 import type { Tx } from '@crm/db';
-import { DomainError, registry as domain } from '@crm/domain';
+import { DomainError, registry as domain, iso } from '@crm/domain';
 import type { z } from 'zod';
 import * as c from '../contracts/registry.ts';
 import { mutation, query, router } from '../trpc.ts';
@@ -7,8 +7,6 @@ import { runCommand, runQuery } from '../unit-of-work.ts';
 import { eventKpis, eventPage } from './platform-events.ts';
 
 // Document 001's entity registry over the people and companies modules.
-
-const iso = (d: Date) => new Date(d).toISOString();
 
 export const linkDto = (l: domain.RegistryLinksTable): z.output<typeof c.Link> => ({
   id: l.id,

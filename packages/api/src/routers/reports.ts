@@ -1,5 +1,5 @@
 import type { Tx } from '@crm/db';
-import { DomainError, reports as domain } from '@crm/domain';
+import { DomainError, reports as domain, iso } from '@crm/domain';
 import * as c from '../contracts/reports.ts';
 import { benchmarkOf, industrySummaryOf, snakeKeys } from '../reports/figures.ts';
 import { composeReportMail } from '../reports/compose.ts';
@@ -10,8 +10,6 @@ import { mutation, query, router, streamQuery } from '../trpc.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 
 // Document 000's reports: benchmarks read from the pre-computed rollups, schedules as events.
-
-const iso = (d: Date) => new Date(d).toISOString();
 
 function scheduleDto(s: domain.ReportSchedulesTable, last: domain.ReportRunsTable | undefined, now: Date): c.Schedule {
   const next = nextRun(s.cron, now);

@@ -1,5 +1,5 @@
 import type { Tx } from '@crm/db';
-import { type CommandContext, DomainError, identity, teams as domain } from '@crm/domain';
+import { type CommandContext, DomainError, identity, iso, teams as domain } from '@crm/domain';
 import type { z } from 'zod';
 import * as c from '../contracts/teams.ts';
 import { tokenLink } from '../mail/links.ts';
@@ -12,8 +12,6 @@ import { runCommand, runQuery } from '../unit-of-work.ts';
 
 type TeamDetail = z.output<typeof c.TeamDetail>;
 type TeamMember = z.output<typeof c.TeamMember>;
-
-const iso = (d: Date) => new Date(d).toISOString();
 
 const memberDto = (m: domain.MemberRow): TeamMember => ({
   userId: m.user_id,

@@ -1,8 +1,7 @@
 import { inSystem } from '@crm/db';
 import { appUrl as publicUrl } from '../mail/links.ts';
 import { access, type CommandContext, DomainError, identity } from '@crm/domain';
-import { forgetApiKeys } from '../auth/principal.ts';
-import { forgetProfileGrants } from '../auth/profile-permissions.ts';
+import { forgetCredentials } from '../auth/credential-state.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { type ManagedUser, users } from '../contracts/users.ts';
 import { enqueueMail } from '../mail/outbox.ts';
@@ -118,8 +117,7 @@ export const usersRouter = router({
       await identity.users.updateUser(c, actorOf(ctx), id, changes);
       return reload(c, id);
     });
-    if (changes.status !== undefined || changes.role !== undefined || changes.profileId !== undefined) forgetApiKeys();
-    if (changes.profileId !== undefined) forgetProfileGrants();
+    if (changes.status !== undefined || changes.role !== undefined || changes.profileId !== undefined) forgetCredentials();
     return out;
   }),
 
@@ -128,7 +126,7 @@ export const usersRouter = router({
       await identity.users.deactivateUser(c, actorOf(ctx), input.id);
       return reload(c, input.id);
     });
-    forgetApiKeys();
+    forgetCredentials();
     return out;
   }),
 
@@ -137,7 +135,7 @@ export const usersRouter = router({
       await identity.users.activateUser(c, input.id);
       return reload(c, input.id);
     });
-    forgetApiKeys();
+    forgetCredentials();
     return out;
   }),
 
@@ -167,7 +165,7 @@ export const usersRouter = router({
 
   erase: mutation(users.erase, async ({ ctx, input }) => {
     await runCommand(ctx, (c) => identity.users.eraseUser(c, actorOf(ctx), input.id));
-    forgetApiKeys();
+    forgetCredentials();
     return { id: input.id, erased: true as const };
   }),
 });

@@ -1,6 +1,7 @@
 import type { Executor, Tx } from '@crm/db';
 import { sql } from 'kysely';
 import { effectivePlan, isPlan, type Plan } from '../identity/plans.ts';
+import { iso } from '../shared/format.ts';
 import { tenantRows } from '../shared/rows.ts';
 import type { BillingState, TenantPlan } from './decide.ts';
 import type { BillingInterval } from './events.ts';
@@ -12,8 +13,6 @@ import '../identity/tables.ts';
 export function findBillingAccount(tx: Tx, tenantId: string): Promise<BillingAccountsTable | undefined> {
   return tenantRows(tx, tenantId, 'billing_accounts').selectAll().where('id', '=', tenantId).executeTakeFirst();
 }
-
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /** What decide works from: the account as recorded. */
 export function billingStateOf(row: BillingAccountsTable | undefined): BillingState {

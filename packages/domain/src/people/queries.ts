@@ -1,8 +1,7 @@
 import type { Tx } from '@crm/db';
 import { sql } from 'kysely';
-import { likeEscape } from '../companies/queries.ts';
 import { notFound } from '../shared/errors.ts';
-import { pageOldestFirst } from '../shared/paging.ts';
+import { likeEscape, pageOldestFirst } from '../shared/paging.ts';
 import type { PersonsTable } from './tables.ts';
 import './tables.ts';
 import { tenantRows } from '../shared/rows.ts';

@@ -1,5 +1,6 @@
 import type { Tx } from '@crm/db';
 import { sql } from 'kysely';
+import { pageWithCount } from '../shared/paging.ts';
 import type { PlatformEventsTable } from './tables.ts';
 import './tables.ts';
 
@@ -35,17 +36,16 @@ export async function listPlatformEvents(
   limit: number,
 ): Promise<{ rows: PlatformEventsTable[]; total: number }> {
   const q = filtered(tx, tenantId, ids, f);
-  const [rows, total] = await Promise.all([
-    q
-      .selectAll()
-      .orderBy('occurred_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .offset((page - 1) * limit)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(total.n) };
+  const { rows, count } = await pageWithCount(
+    q,
+    [
+      ['occurred_at', 'desc'],
+      ['id', 'desc'],
+    ],
+    page,
+    limit,
+  );
+  return { rows, total: count };
 }
 
 export interface EventCount {

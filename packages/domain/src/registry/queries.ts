@@ -1,8 +1,8 @@
 import type { Tx } from '@crm/db';
 import type { EventStore, StoredEvent } from '@crm/eventstore';
 import { sql } from 'kysely';
-import { likeEscape } from '../companies/queries.ts';
 import type { CompaniesTable } from '../companies/tables.ts';
+import { likeEscape } from '../shared/paging.ts';
 import { type GenealogyEntry as PersonGenealogyEntry, personGenealogy } from '../people/genealogy.ts';
 import type { PersonsTable } from '../people/tables.ts';
 import '../companies/tables.ts';

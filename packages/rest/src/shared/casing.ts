@@ -1,3 +1,4 @@
+import { snakeCase } from '@crm/domain';
 import { z } from 'zod';
 
 // Contracts speak the domain's camelCase; document 000 (and 003) speak snake_case. These helpers
@@ -17,8 +18,6 @@ export type Snaked<T> = T extends readonly (infer U)[]
     : T extends object
       ? { [K in keyof T as K extends string ? SnakeCase<K> : K]: Snaked<T[K]> }
       : T;
-
-export const snakeCase = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 type Mapper = (value: unknown) => unknown;
 interface Derived {

@@ -2,6 +2,7 @@ import type { Executor } from '@crm/db';
 import { sql } from 'kysely';
 import '../tables.ts';
 import './tables.ts';
+import { likeEscape, pageWithCount } from '../../shared/paging.ts';
 import { tenantRows } from '../../shared/rows.ts';
 
 export interface UserListFilter {
@@ -11,8 +12,6 @@ export interface UserListFilter {
   search?: string | undefined;
   status?: string | undefined;
 }
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** A page of the tenant's users (erased users are not listed), oldest first, and the total. */
 export async function listUsers(db: Executor, tenantId: string, f: UserListFilter) {
@@ -29,16 +28,8 @@ export async function listUsers(db: Executor, tenantId: string, f: UserListFilte
       ]),
     );
   }
-  const [rows, total] = await Promise.all([
-    q
-      .selectAll()
-      .orderBy('id', 'asc')
-      .limit(f.pageSize)
-      .offset((f.page - 1) * f.pageSize)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(total.n) };
+  const { rows, count } = await pageWithCount(q, [['id', 'asc']], f.page, f.pageSize);
+  return { rows, total: count };
 }
 
 /** A user the tenant can see: erased users are gone. */

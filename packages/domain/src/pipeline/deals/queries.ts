@@ -1,5 +1,6 @@
 import type { Executor } from '@crm/db';
 import { sql } from 'kysely';
+import { likeEscape } from '../../shared/paging.ts';
 import { tenantRows } from '../../shared/rows.ts';
 
 export async function getDeal(db: Executor, tenantId: string, dealId: string) {
@@ -20,7 +21,7 @@ function filtered(db: Executor, tenantId: string, f: DealFilters) {
   if (f.minValue !== undefined) q = q.where('value_usd', '>=', String(f.minValue));
   if (f.q) {
     // Match name or domain, case-insensitively, with LIKE's wildcards taken literally.
-    const pattern = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = `%${likeEscape(f.q)}%`;
     q = q.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('domain', 'ilike', pattern)]));
   }
   return q;
