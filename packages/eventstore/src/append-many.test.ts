@@ -3,6 +3,7 @@ import { type DbHandle, inTenant } from '@crm/db';
 import { onPg, openTestDb } from '@crm/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventCodec } from './codec.ts';
 import { ConcurrencyError } from './errors.ts';
 import { EventStore } from './event-store.ts';
 import type { Projection } from './projection.ts';
@@ -127,5 +128,68 @@ describe('appendMany through a recording store (what runCommand announces after 
     sink.length = 0;
     await inTenant(h.db, t, (tx) => recording.appendMany(tx, t, [{ stream: stream(), expected: 'no_stream', events: [ev('B')] }], meta));
     expect(sink.map((e) => e.type)).toEqual(['B']);
+  });
+});
+
+// A codec that stores events of type S with their data hidden in one opaque string: enough to tell
+// the stored form from the given one (the domain's seals with AES-GCM under per-subject keys).
+const hidden: EventCodec = {
+  handles: new Set(['S']),
+  async seal(_tx, _tenantId, _stream, events) {
+    return events.map((e) => (e.type === 'S' ? { ...e, data: { hidden: Buffer.from(JSON.stringify(e.data)).toString('base64') } } : e));
+  },
+  async open(_tx, rows) {
+    return rows.map((r) =>
+      r.event_type === 'S' ? { ...r, data: JSON.parse(Buffer.from((r.data as { hidden: string }).hidden, 'base64').toString()) } : r,
+    );
+  },
+};
+
+describe('append and appendMany with a codec: one way of sealing', () => {
+  const projected: StoredEvent[] = [];
+  const sealing = new EventStore({
+    codec: hidden,
+    inlineProjections: [
+      { name: 'sealed-recorder', tables: [], handles: ['S', 'A'], apply: async (_tx, events) => void projected.push(...events) },
+    ],
+  });
+  const storedData = (t: string) =>
+    inTenant(h.db, t, (tx) =>
+      sql<{
+        event_type: string;
+        data: unknown;
+      }>`select event_type, data from es_events where tenant_id = ${t} order by global_position`.execute(tx),
+    ).then((r) => r.rows.map((row) => [row.event_type, row.data]));
+
+  it('stores the sealed form and gives projections, the caller and a read the data as given, one stream or several', async () => {
+    const t = randomUUID();
+    const [a, b, c] = [stream(), stream(), stream()];
+    projected.length = 0;
+    const one = await inTenant(h.db, t, (tx) => sealing.append(tx, t, a, 'no_stream', [ev('S', 1)], meta));
+    const many = await inTenant(h.db, t, (tx) =>
+      sealing.appendMany(
+        tx,
+        t,
+        [
+          { stream: b, expected: 'no_stream', events: [ev('S', 2), ev('A', 3)] },
+          // A stream the codec handles nothing of is written as given.
+          { stream: c, expected: 'no_stream', events: [ev('A', 4)] },
+        ],
+        meta,
+      ),
+    );
+    const given = (n: number, type = 'S') => ({ type, n });
+    expect([...one, ...many.flat()].map((e) => e.data)).toEqual([given(1), given(2), given(3, 'A'), given(4, 'A')]);
+    expect(projected.map((e) => e.data)).toEqual([given(1), given(2), given(3, 'A'), given(4, 'A')]);
+    const seal = (n: number) => ({ hidden: Buffer.from(JSON.stringify(given(n))).toString('base64') });
+    expect(await storedData(t)).toEqual([
+      ['S', seal(1)],
+      ['S', seal(2)],
+      ['A', given(3, 'A')],
+      ['A', given(4, 'A')],
+    ]);
+    const read = await inTenant(h.db, t, (tx) => sealing.readStream(tx, t, b));
+    expect(read.map((e) => e.data)).toEqual([given(2), given(3, 'A')]);
+    expect((await verifyChains(h.db, t)).breaks).toEqual([]);
   });
 });

@@ -4,7 +4,15 @@ import { sql } from 'kysely';
 import { type EventCodec, openRows } from './codec.ts';
 import { ConcurrencyError } from './errors.ts';
 import type { EventRow } from './events-table.ts';
-import { AppendGroups, appendBatch, type GroupCommitOptions, type PendingAppend } from './group-commit.ts';
+import {
+  AppendGroups,
+  appendBatch,
+  asRead,
+  expectedNumber,
+  type GroupCommitOptions,
+  type PendingAppend,
+  storedEvents,
+} from './group-commit.ts';
 import { handledBy, type Projection, runWrites, type TableWrite } from './projection.ts';
 import { type EventSchemas, parseEvents } from './schemas.ts';
 import { toStoredEvent, type Upcasters } from './upcast.ts';
@@ -52,6 +60,16 @@ export interface StreamAppend {
   stream: StreamRef;
   expected: ExpectedVersion;
   events: NewEvent[];
+}
+
+/**
+ * Stored events of an append written as `written` (sealed() of `given`), as inline projections and
+ * the caller must see them: with the data as given, which is what a read opens back, not the sealed
+ * form.
+ */
+function asGiven(stored: StoredEvent[], given: PendingAppend, written: PendingAppend): StoredEvent[] {
+  if (written === given) return stored;
+  return stored.map((e, i) => ({ ...e, data: asRead(given.events[i]!.data) }));
 }
 
 /**
@@ -126,17 +144,8 @@ export class EventStore {
       return Promise.all(parsed.map((a) => (a.events.length ? this.append(tx, tenantId, a.stream, a.expected, a.events, metadata) : [])));
     }
     const pending = nonEmpty.map((a) => ({ tenantId, stream: a.stream, expected: a.expected, events: a.events, metadata }));
-    const codec = this.codec;
-    const written = await Promise.all(
-      pending.map(async (p) =>
-        codec && p.events.some((e) => codec.handles.has(e.type)) ? { ...p, events: await codec.seal(tx, tenantId, p.stream, p.events) } : p,
-      ),
-    );
-    const stored = await appendBatch(tx, written);
-    // Inline projections and the caller see the data as given (what a read opens back), not the sealed form.
-    const clear = stored.map((events, i) =>
-      events.map((e, j) => (written[i] === pending[i] ? e : { ...e, data: JSON.parse(JSON.stringify(pending[i]!.events[j]!.data ?? {})) })),
-    );
+    const written = await Promise.all(pending.map((p) => this.sealed(tx, p)));
+    const clear = (await appendBatch(tx, written)).map((events, i) => asGiven(events, pending[i]!, written[i]!));
     await this.project(tx, clear.flat());
     const byStream = new Map(nonEmpty.map((a, i) => [a, clear[i]!] as const));
     return parsed.map((a) => byStream.get(a) ?? []);
@@ -176,49 +185,37 @@ export class EventStore {
     return groups;
   }
 
-  /**
-   * write() of the events' stored form when the codec seals any of them; the events returned (to
-   * inline projections and the caller) carry the data as given, which is what a read opens back.
-   */
+  /** write() of the events' stored form (see sealed); the events returned carry the data as given. */
   private async writeSealed(tx: Tx, p: PendingAppend): Promise<StoredEvent[]> {
+    const written = await this.sealed(tx, p);
+    return asGiven(await this.write(tx, 'es_append', written), p, written);
+  }
+
+  /**
+   * The append as it is stored: its events sealed when the codec handles any of them, else p
+   * itself (asGiven tells the two apart by identity). append and appendMany both seal here.
+   */
+  private async sealed(tx: Tx, p: PendingAppend): Promise<PendingAppend> {
     const codec = this.codec;
-    if (!codec || !p.events.some((e) => codec.handles.has(e.type))) return this.write(tx, 'es_append', p);
-    const stored = await this.write(tx, 'es_append', { ...p, events: await codec.seal(tx, p.tenantId, p.stream, p.events) });
-    return stored.map((e, i) => ({ ...e, data: JSON.parse(JSON.stringify(p.events[i]!.data ?? {})) }));
+    if (!codec || !p.events.some((e) => codec.handles.has(e.type))) return p;
+    return { ...p, events: await codec.seal(tx, p.tenantId, p.stream, p.events) };
   }
 
   private async write(executor: Executor, fn: 'es_append' | 'es_append_as', p: PendingAppend): Promise<StoredEvent[]> {
     const { tenantId, stream, expected, events, metadata } = p;
     if (events.length === 0) return [];
-    const expectedNumber = expected === 'any' ? -1 : expected === 'no_stream' ? 0 : expected;
     const ids = events.map((e) => e.id ?? randomUUID());
     const metaJson = JSON.stringify(metadata);
     type Appended = Pick<EventRow, 'global_position' | 'stream_version' | 'transaction_id' | 'occurred_at' | 'hash'>;
     const rows = (
       await sql<Appended>`select * from ${sql.raw(fn)}(
-        ${tenantId}::uuid, ${stream.type}, ${stream.id}, ${expectedNumber},
+        ${tenantId}::uuid, ${stream.type}, ${stream.id}, ${expectedNumber(expected)},
         ${ids}::uuid[], ${events.map((e) => e.type)}::text[], ${events.map((e) => e.schemaVersion ?? 1)}::int[],
         ${events.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[], ${events.map(() => metaJson)}::jsonb[])`.execute(executor)
     ).rows;
     // A refused append writes nothing and returns no rows (the stream was not at that version).
     if (rows.length !== events.length) throw new ConcurrencyError(stream, expected);
-    const meta = JSON.parse(metaJson) as EventMetadata;
-    return rows.map((r, i) => ({
-      globalPosition: r.global_position,
-      eventId: ids[i]!,
-      tenantId,
-      streamType: stream.type,
-      streamId: stream.id,
-      streamVersion: Number(r.stream_version),
-      type: events[i]!.type,
-      schemaVersion: events[i]!.schemaVersion ?? 1,
-      // Round-trip through JSON so inline projections see exactly what a rebuild will read back.
-      data: JSON.parse(JSON.stringify(events[i]!.data ?? {})),
-      metadata: meta,
-      occurredAt: r.occurred_at,
-      transactionId: r.transaction_id,
-      hash: r.hash,
-    }));
+    return storedEvents(p, ids, metaJson, rows);
   }
 
   async readStream(tx: Tx, tenantId: string, stream: StreamRef, fromVersion = 1): Promise<StoredEvent[]> {

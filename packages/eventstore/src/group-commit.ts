@@ -37,7 +37,10 @@ type Appended = {
 
 export const expectedNumber = (expected: ExpectedVersion) => (expected === 'any' ? -1 : expected === 'no_stream' ? 0 : expected);
 
-/** The stored form of what an append returned, in the order it was given. */
+/** Event data as a read will give it back: round-tripped through JSON, so inline projections see exactly that. */
+export const asRead = (data: unknown): unknown => JSON.parse(JSON.stringify(data ?? {}));
+
+/** The stored form of what an append returned, in the order it was given (every append path's). */
 export function storedEvents(
   p: PendingAppend,
   ids: string[],
@@ -54,8 +57,7 @@ export function storedEvents(
     streamVersion: Number(r.stream_version),
     type: p.events[i]!.type,
     schemaVersion: p.events[i]!.schemaVersion ?? 1,
-    // Round-trip through JSON so inline projections see exactly what a rebuild will read back.
-    data: JSON.parse(JSON.stringify(p.events[i]!.data ?? {})),
+    data: asRead(p.events[i]!.data),
     metadata: meta,
     occurredAt: r.occurred_at,
     transactionId: r.transaction_id,

@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import { type Column, columnTypes } from './bulk-insert.ts';
 import { type BulkSession, handledBy, type Projection, type Write } from './projection.ts';
 import { readEvents } from './read-events.ts';
-import { toStoredEvent, type Upcasters } from './upcast.ts';
-import { type EventCodec, openRows } from './codec.ts';
+import type { Upcasters } from './upcast.ts';
+import type { EventCodec } from './codec.ts';
 
 /**
  * Every append holds ROW EXCLUSIVE on es_events until it commits; SHARE conflicts with it, so
@@ -88,15 +88,21 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
 
   let position = '0';
   let count = 0;
+  const strings = new Map<string, string>();
   const readBatch = async (tx: Tx, upTo: string | null) => {
-    const rows = await readEvents(tx, position, upTo, handles, batchSize);
-    if (rows.length > 0) position = rows.at(-1)!.global_position;
-    count += rows.length;
-    return (await openRows(options.codec, tx, rows)).map((r) => toStoredEvent(r, options.upcasters));
+    const events = await readEvents(tx, position, upTo, handles, batchSize, options.codec, options.upcasters, strings);
+    if (events.length > 0) position = events.at(-1)!.globalPosition;
+    count += events.length;
+    return events;
   };
-  const inShadow = async <T>(fn: (tx: Tx) => Promise<T>) =>
+  /**
+   * A transaction on the shadow tables. Until the swap, what is written there is worth nothing after
+   * a crash (a rebuild starts over), so the bulk phase's commits do not wait for their WAL flush
+   * (`durable` false); the swap's commit waits, and flushes all the WAL before it.
+   */
+  const inShadow = async <T>(fn: (tx: Tx) => Promise<T>, durable = true) =>
     asOwner(db, async (tx) => {
-      await sql.raw(`set local search_path = ${SHADOW}, public`).execute(tx);
+      await sql.raw(`set local search_path = ${SHADOW}, public${durable ? '' : '; set local synchronous_commit = off'}`).execute(tx);
       return fn(tx);
     });
 
@@ -114,7 +120,7 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
       if (list.length === 0) continue;
       const done = inShadow(async (tx) => {
         for (const job of list) await job(tx);
-      });
+      }, false);
       done.catch(() => {}); // handled where it is next awaited; not an unhandled rejection meanwhile
       writing.set(p, done);
     }
@@ -139,12 +145,12 @@ export async function rebuildProjections(db: Db, projections: Projection[], opti
     if (!full) break;
   }
   await Promise.all(writing.values());
-  // Each session writes what it holds in its own chain of transactions, beside the others; a
-  // session's finish() encodes its next chunk while its previous one is being written. Then each
-  // table gets its keys and indexes, the tables side by side (an index build is one backend's work).
+  // Each session writes what it holds in its own chain of transactions, beside the others, so one
+  // session encodes while another's rows are ingested. Then each table gets its keys and indexes,
+  // the tables side by side (an index build is one backend's work).
   await Promise.all(
     [...sessions.values()].map(async (session) => {
-      for (const job of session.finish()) await inShadow(job);
+      for (const job of session.finish()) await inShadow(job, false);
     }),
   );
   await Promise.all([...sessions.keys()].flatMap((p) => p.tables.map((t) => asOwner(db, (tx) => copyIndexes(tx, t)))));

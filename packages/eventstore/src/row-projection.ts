@@ -88,8 +88,8 @@ export function rowProjection<R extends Row>(spec: RowProjectionSpec<R>): Projec
 
 /**
  * The rebuild's way: the same evolve(), folded over the whole replay in memory, then every row
- * written once with plain inserts. No lookups (the map is the table), no upserts, no index
- * upkeep (the shadow's indexes are built after the load).
+ * written once (by COPY on PostgreSQL, see prepareInsert). No lookups (the map is the table), no
+ * upserts, no index upkeep (the shadow's indexes are built after the load).
  */
 function bulkSession<R extends Row>(spec: RowProjectionSpec<R>, columns: readonly Column[]): BulkSession {
   const state = new Map<string, R | null>();
@@ -138,7 +138,7 @@ function bulkSession<R extends Row>(spec: RowProjectionSpec<R>, columns: readonl
       const rows: Row[] = [];
       for (const row of state.values()) if (row) rows.push(row);
       state.clear();
-      // Encoded one chunk at a time, as the rebuild asks for it, so encoding overlaps writing.
+      // One write per 10,000 rows, each its own short transaction (see rebuildProjections).
       for (let i = 0; i < rows.length; i += 10_000) yield prepareInsert(spec.table, columns, rows.slice(i, i + 10_000));
     },
   };
