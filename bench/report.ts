@@ -154,7 +154,7 @@ export function toTable(r: Report): string {
     `${n(f.rebuild_vs_raw_scan)} (events/s is judged)`,
     'rebuild_events_per_s',
   );
-  add('Server peak RSS (VmHWM)', n(f.server_peak_rss_mb, ' MB'), '—', '—', 'server_peak_rss_mb');
+  add(`Server peak RSS (VmHWM), ${n(f.sockets_open)} sockets at the end`, n(f.server_peak_rss_mb, ' MB'), '—', '—', 'server_peak_rss_mb');
 
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]) =>
@@ -180,6 +180,9 @@ export function toTable(r: Report): string {
       `move ${n(f.move_deal_server_cpu_ms)} / ${n(f.move_deal_machine_cpu_ms, ' ms')}, kanban ${n(f.kanban_server_cpu_ms)} / ${n(f.kanban_machine_cpu_ms, ' ms')}; ` +
       `bare Hono+INSERT ${n(f.raw_http_server_cpu_ms)} / ${n(f.raw_http_machine_cpu_ms, ' ms')}`,
     `  kanban: ${n(f.kanban_response_kb, ' kB')} per answer; server idle ${n(f.kanban_settle_s, ' s')} after seeding; at 1 connection p50 ${n(f.kanban_1conn_p50_ms, ' ms')} / p99 ${n(f.kanban_1conn_p99_ms, ' ms')}`,
+    `  sockets: ${n(f.sockets_open)} open over ${n(f.sockets_users)} users, RSS ${n(f.sockets_server_rss_before_mb, ' MB')} before, ${n(f.sockets_server_rss_mb, ' MB')} with them; ` +
+      `idle: ${n(f.sockets_idle_server_cpu_s_per_s)} server CPU s/s, ${n(f.sockets_idle_db_xacts_per_s)} DB xacts/s; ` +
+      `push p50 ${n(f.push_latency_p50_ms, ' ms')} / p99 ${n(f.push_latency_p99_ms, ' ms')}, ${n(f.messages_received)}/${n(f.messages_expected)} received`,
     `  server RSS ${n(f.server_rss_at_start_mb, ' MB')} when it came up, sampled max ${n(f.server_rss_sampled_max_mb, ' MB')}; replay: ${n(f.replay_events_in_table)} events seeded in ${n(f.replay_seed_s, ' s')}, rebuild took ${n(f.rebuild_s, ' s')} ` +
       `(CPU: rebuilding process ${n(f.rebuild_node_cpu_s, ' s')}, whole machine ${n(f.rebuild_machine_cpu_s, ' s')})`,
   ];

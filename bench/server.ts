@@ -84,10 +84,17 @@ export function startRawServer(databaseUrl: string, poolSize: number): Promise<R
 export interface Api {
   url: string;
   token: string;
+  /** The tenant's slug (its users log in with it) and its admin's address; the password is BENCH_PASSWORD. */
+  slug: string;
+  email: string;
   call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
 }
 
-async function call(url: string, token: string | null, method: string, path: string, body?: unknown) {
+/** Every user the bench makes has this password. */
+export const BENCH_PASSWORD = 'bench-password-1';
+
+/** One API call; the body is parsed when it is JSON. */
+export async function call(url: string, token: string | null, method: string, path: string, body?: unknown) {
   const res = await fetch(url + path, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -106,7 +113,7 @@ async function call(url: string, token: string | null, method: string, path: str
 export async function newTenant(url: string, label: string): Promise<Api> {
   const slug = `bench-${label}-${randomBytes(4).toString('hex')}`;
   const email = 'admin@bench.example.com';
-  const password = 'bench-password-1';
+  const password = BENCH_PASSWORD;
   const reg = await call(url, null, 'POST', '/api/v1/tenants/register', {
     companyName: 'Bench',
     slug,
@@ -119,7 +126,7 @@ export async function newTenant(url: string, label: string): Promise<Api> {
   const login = await call(url, null, 'POST', '/api/v1/auth/login', { email, password, tenantSlug: slug });
   const token = login.body?.data?.accessToken as string | undefined;
   if (login.status !== 200 || !token) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
-  return { url, token, call: (method, path, body) => call(url, token, method, path, body) };
+  return { url, token, slug, email, call: (method, path, body) => call(url, token, method, path, body) };
 }
 
 export interface Stage {

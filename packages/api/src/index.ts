@@ -13,7 +13,7 @@ export { checkAccess } from './trpc.ts';
 export * as contracts from './contracts/index.ts';
 export { isStorableText, type Access, type AnyContract, type Contract } from './contracts/shared.ts';
 export { LIMITS } from './limits.ts';
-export { NotificationRunner, onNotificationsWritten } from './notifications/runner.ts';
+export { NotificationRunner, onAnyNotificationsWritten } from './notifications/runner.ts';
 export { NOTIFICATIONS_WS_PATH, notificationSockets, type NotificationSockets } from './notifications/push.ts';
 export { MailRelay, type MailRelayOptions, mailRetentionMs } from './mail/relay.ts';
 export { DigestWorker, NotificationEmailWorker, type DigestRound, type EmailRound } from './notification-delivery/index.ts';

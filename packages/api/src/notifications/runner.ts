@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { notifications, notificationTemplates } from '@crm/domain';
+import { notifications } from '@crm/domain';
 import { AsyncProjectionRunner } from '@crm/eventstore';
 import type { Services } from '../services.ts';
 import { trackWorkerRun } from '../worker-runs.ts';
 
 // The notification engine's worker: the engine (an async projection) run from its checkpoint,
-// several processes sharing it through the checkpoint's row lock. After a batch commits it wakes
-// this process's WebSocket feeds of the users it wrote rows for (most events tell nobody, and a
-// feed woken for nothing would query for nothing); feeds in other processes find rows by polling.
+// several processes sharing it through the checkpoint's row lock. After a batch that wrote rows
+// commits it wakes this process's notification feed (feed.ts); most batches tell nobody, and a
+// feed woken for nothing would query for nothing. Feeds in other processes find the rows by polling.
 
 const written = new WeakMap<Services, EventEmitter>();
 
@@ -20,14 +20,14 @@ function hub(services: Services): EventEmitter {
   return e;
 }
 
-const recipient = (tenantId: string, userId: number) => `${tenantId}:${userId}`;
+/** The hub's event for "a batch with rows for someone committed". */
+const WROTE = 'wrote';
 
-/** Calls `listener` after each batch this process commits with rows for this user; returns the unsubscribe. */
-export function onNotificationsWritten(services: Services, tenantId: string, userId: number, listener: () => void): () => void {
+/** Calls `listener` after each batch this process commits with rows for anyone; returns the unsubscribe. */
+export function onAnyNotificationsWritten(services: Services, listener: () => void): () => void {
   const e = hub(services);
-  const key = recipient(tenantId, userId);
-  e.on(key, listener);
-  return () => e.off(key, listener);
+  e.on(WROTE, listener);
+  return () => e.off(WROTE, listener);
 }
 
 export interface NotificationRunnerOptions {
@@ -37,30 +37,32 @@ export interface NotificationRunnerOptions {
 }
 
 export class NotificationRunner extends AsyncProjectionRunner {
-  /** The recipients of the batch in flight; told once it has committed. */
-  private readonly told: Set<string>;
+  /** Whether the batch in flight wrote a row; told once it has committed. */
+  private readonly batch: { wrote: boolean };
 
   constructor(
     private readonly services: Services,
     options: NotificationRunnerOptions = {},
   ) {
-    const told = new Set<string>();
+    const batch = { wrote: false };
     const engine = notifications.notificationEngine({
       sources: options.sources ?? notifications.notificationSources,
-      renderInApp: notificationTemplates.renderInApp,
+      // The tenants' templates, every override a batch uses read in one query.
+      inAppTemplates: notifications.tenantInAppTemplates,
       now: () => services.clock.now(),
-      onRow: (tenantId, userId) => told.add(recipient(tenantId, userId)),
+      onRow: () => {
+        batch.wrote = true;
+      },
     });
     super(services.db, services.store, engine, { batchSize: options.batchSize ?? 200, pollMs: options.pollMs ?? 1000 });
-    this.told = told;
+    this.batch = batch;
   }
 
   override async runOnce(): Promise<number> {
-    this.told.clear();
+    this.batch.wrote = false;
     const n = await trackWorkerRun(this.services, 'notifications', () => super.runOnce());
-    const e = hub(this.services);
-    for (const key of this.told) e.emit(key);
-    this.told.clear();
+    if (this.batch.wrote) hub(this.services).emit(WROTE);
+    this.batch.wrote = false;
     return n;
   }
 }

@@ -24,6 +24,7 @@ import * as m0024 from './0024_chat.ts';
 import * as m0025 from './0025_reports_analytics.ts';
 import * as m0026 from './0026_business_profile_setup.ts';
 import * as m0027 from './0027_billing.ts';
+import * as m0028 from './0028_notifications_by_seq.ts';
 
 /** The whole schema history, in order. Code-defined so a build never depends on files on disk. */
 export const migrations: Record<string, Migration> = {
@@ -52,6 +53,7 @@ export const migrations: Record<string, Migration> = {
   '0025_reports_analytics': m0025,
   '0026_business_profile_setup': m0026,
   '0027_billing': m0027,
+  '0028_notifications_by_seq': m0028,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {

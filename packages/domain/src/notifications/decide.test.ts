@@ -4,7 +4,8 @@ import { catalogue } from './catalogue.ts';
 import { dismiss, markAllRead, markRead, setDnd, setPreference, toggleRule } from './decide.ts';
 import { emailLeg } from './engine.ts';
 import { channelsFor, DEFAULT_PREFERENCES, dndEndsAt, type Preferences } from './preferences.ts';
-import { fillTemplate, notificationId } from './render.ts';
+import { notificationId } from './render.ts';
+import { fill } from './templates/render.ts';
 import type { NotificationSource } from './source.ts';
 
 // Given the user's notifications and settings, when they act, then these events (or this refusal).
@@ -133,8 +134,10 @@ describe('Do Not Disturb', () => {
 });
 
 describe('rendering and ids', () => {
-  it('fills {{name}} and leaves unknown names empty', () => {
-    expect(fillTemplate('{{ who }} gave you {{dealName}}', { dealName: 'Acme' })).toBe(' gave you Acme');
+  it('fills {{name}} and leaves unknown names empty, inherited ones included', () => {
+    expect(fill('{{ who }} gave you {{dealName}}', { dealName: 'Acme' })).toBe(' gave you Acme');
+    // Only the variables' own names: the former copy rendered Object's `constructor` here.
+    expect(fill('{{constructor}}{{toString}}by {{who}}', { who: 'Ada' })).toBe('by Ada');
   });
 
   it('derives the same id from the same event, recipient and kind, and another for another recipient', () => {

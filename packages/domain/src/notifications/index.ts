@@ -9,4 +9,11 @@ export * from './queries.ts';
 export * from './catalogue.ts';
 export * from './commands.ts';
 export { inboxStateProjection, preferencesProjection } from './projection.ts';
-export { emailLeg, type EngineOptions, notificationEngine } from './engine.ts';
+export {
+  emailLeg,
+  type EngineOptions,
+  type InAppTemplates,
+  notificationEngine,
+  systemInAppTemplates,
+  tenantInAppTemplates,
+} from './engine.ts';

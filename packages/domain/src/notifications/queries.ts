@@ -1,4 +1,5 @@
 import type { Tx } from '@crm/db';
+import { pageWithCount } from '../shared/paging.ts';
 import type { InboxItem } from './decide.ts';
 import { DEFAULT_PREFERENCES, type Preferences } from './preferences.ts';
 import type { NotificationPreferencesTable, NotificationsTable } from './tables.ts';
@@ -42,36 +43,31 @@ export async function listNotifications(tx: Tx, tenantId: string, userId: number
   let q = ofUser(tx, tenantId, userId);
   if (!f.withDismissed) q = q.where('dismissed_at', 'is', null);
   if (f.unreadOnly) q = q.where('read_at', 'is', null);
-  const [rows, total] = await Promise.all([
-    q
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(f.limit)
-      .offset((f.page - 1) * f.limit)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(total.n) };
+  const { rows, count } = await pageWithCount(
+    q,
+    [
+      ['created_at', 'desc'],
+      ['id', 'desc'],
+    ],
+    f.page,
+    f.limit,
+  );
+  return { rows, total: count };
 }
 
-/** Rows the engine wrote for the user after `afterSeq`, in the order written (the WebSocket's feed). */
-export const notificationsAfter = (tx: Tx, tenantId: string, userId: number, afterSeq: string, limit: number) =>
+/**
+ * Rows the engine wrote for the user after `afterSeq` and up to `atMost`, in the order written: the
+ * backlog a resuming WebSocket reads before it joins the shared feed at `atMost`.
+ */
+export const notificationsAfter = (tx: Tx, tenantId: string, userId: number, afterSeq: string, atMost: string, limit: number) =>
   ofUser(tx, tenantId, userId)
     .selectAll()
     .where('seq', '>', afterSeq)
+    .where('seq', '<=', atMost)
     .where('dismissed_at', 'is', null)
     .orderBy('seq')
     .limit(limit)
     .execute();
-
-/** The last seq written for the user ('0' before any): where a new WebSocket starts. */
-export async function lastSeq(tx: Tx, tenantId: string, userId: number): Promise<string> {
-  const row = await ofUser(tx, tenantId, userId)
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .executeTakeFirst();
-  return row?.seq ?? '0';
-}
 
 export function preferencesFromRow(row: NotificationPreferencesTable | undefined): Preferences {
   if (!row) return DEFAULT_PREFERENCES;

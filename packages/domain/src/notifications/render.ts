@@ -2,10 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Tx } from '@crm/db';
 import type { NotificationSource } from './source.ts';
 
-/** `{{name}}` replaced by its variable; unknown names render empty. */
-export const fillTemplate = (template: string, variables: Readonly<Record<string, string>>) =>
-  template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (_, name: string) => variables[name] ?? '');
-
 export interface InApp {
   title: string;
   body: string;
@@ -16,11 +12,6 @@ export interface InApp {
  * that reads the tenant's customised template; without it, the source's system template is used.
  */
 export type InAppRenderer = (tx: Tx, tenantId: string, source: NotificationSource, variables: Record<string, string>) => Promise<InApp>;
-
-export const systemInApp: InAppRenderer = async (_tx, _tenantId, source, variables) => ({
-  title: fillTemplate(source.template.title, variables),
-  body: fillTemplate(source.template.body, variables),
-});
 
 /**
  * A notification's id, from what makes it unique: the event that fired it, the recipient and the
