@@ -192,6 +192,22 @@ describe('ICP scoring (document 000)', () => {
     expect((await score(a.token, 'far.fr')).body.score).toBe(20);
   });
 
+  it('reads a domain from its organization that the registry did not merge away, however the deals spell it', async () => {
+    const a = await t.registerTenant();
+    const s = await stageIds(a);
+    await fill(a.token);
+    // Two organizations on one domain: the older is merged into the newer by the entity registry.
+    const old = await account(a, { name: 'Old Acme', website: 'acme.com', industry: 'Retail' });
+    const acme = await account(a, { name: 'Acme', website: 'http://WWW.acme.com:443/', industry: 'Enterprise Software' });
+    await deal(a.token, { domain: 'WWW.ACME.com', stage_id: s.open });
+    const before = byCode((await score(a.token, 'acme.com')).body.factors);
+    expect([before.industry_match.value, before.existing_pipeline.value]).toEqual(['Retail', '1 open']);
+    const merged = await t.request('POST', '/api/v1/entity-registry/merge', { token: a.token, body: { winnerId: acme, loserId: old } });
+    expect(merged.status, merged.text).toBe(200);
+    const after = byCode((await score(a.token, 'acme.com')).body.factors);
+    expect([after.industry_match.value, after.existing_pipeline.value]).toEqual(['Enterprise Software', '1 open']);
+  });
+
   it('scores an unknown domain with no-data factors, and refuses a malformed one with 400', async () => {
     const a = await t.registerTenant();
     await fill(a.token);

@@ -1,6 +1,7 @@
 import type { Executor } from '@crm/db';
 import { sql } from 'kysely';
-import { likeEscape, websiteDomain } from '../companies/queries.ts';
+import { bareHost, notRegistryMerged, websiteDomain } from '../companies/domains.ts';
+import { likeEscape } from '../shared/paging.ts';
 import '../companies/tables.ts';
 import '../people/tables.ts';
 import '../pipeline/deals/tables.ts';
@@ -59,16 +60,18 @@ export async function domainFacts(db: Executor, tenantId: string, domains: reado
       .select(['id', 'name', 'website', 'industry', 'company_size', 'address', 'billing_address'])
       .where('tenant_id', '=', tenantId)
       .where(sql<boolean>`lower(website) like any(${domains.map((d) => `%${likeEscape(d)}%`)}::text[])`)
+      // A company the registry merged into another is not the domain's organization.
+      .where(notRegistryMerged('companies'))
       .orderBy('created_at')
       .orderBy('id')
       .execute(),
     sql<{ domain: string; outcome: 'open' | 'won' | 'lost'; n: string; value: string }>`
-      select regexp_replace(lower(d.domain), '^www\\.', '') as domain,
+      select ${bareHost('d.domain')} as domain,
              case when s.is_won then 'won' when s.is_lost then 'lost' else 'open' end as outcome,
              count(*)::text as n, coalesce(sum(d.value_usd), 0)::text as value
       from crm_deals d join crm_stages s on s.tenant_id = d.tenant_id and s.id = d.stage_id
       where d.tenant_id = ${tenantId}
-        and regexp_replace(lower(d.domain), '^www\\.', '') = any(${domains}::text[])
+        and ${bareHost('d.domain')} = any(${domains}::text[])
       group by 1, 2`.execute(db),
   ]);
   for (const c of companies) {
@@ -108,9 +111,9 @@ export async function domainFacts(db: Executor, tenantId: string, domains: reado
 export async function pipelineDomains(db: Executor, tenantId: string, ownerUserId: number | null): Promise<string[]> {
   let q = db
     .selectFrom('crm_deals')
-    .select(sql<string>`distinct regexp_replace(lower(domain), '^www\\.', '')`.as('domain'))
+    .select(sql<string>`distinct ${bareHost('domain')}`.as('domain'))
     .where('tenant_id', '=', tenantId)
-    .where('domain', 'is not', null);
+    .where(bareHost('domain'), 'is not', null);
   if (ownerUserId !== null) q = q.where('owner_user_id', '=', ownerUserId);
   return (await q.execute()).map((r) => r.domain);
 }

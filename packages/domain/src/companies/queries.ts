@@ -1,16 +1,14 @@
 import type { Tx } from '@crm/db';
 import { sql } from 'kysely';
 import { notFound } from '../shared/errors.ts';
-import { pageOldestFirst } from '../shared/paging.ts';
+import { likeEscape, pageOldestFirst } from '../shared/paging.ts';
+import { bareHost, websiteDomain } from './domains.ts';
 import type { CompaniesTable } from './tables.ts';
 import './tables.ts';
 import '../people/tables.ts';
 import '../pipeline/deals/tables.ts';
 import '../pipeline/stages/tables.ts';
 import { tenantRows } from '../shared/rows.ts';
-
-/** `%` and `_` match themselves in a substring filter. */
-export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function getCompany(tx: Tx, tenantId: string, companyId: string): Promise<CompaniesTable | undefined> {
   return tx.selectFrom('companies').selectAll().where('tenant_id', '=', tenantId).where('id', '=', companyId).executeTakeFirst();
@@ -68,26 +66,6 @@ export async function listAccounts(tx: Tx, tenantId: string, f: AccountFilters, 
   return pageOldestFirst(q, page, limit);
 }
 
-/**
- * The bare domain of a website, as deals store theirs (`acme.com`): the host, lower-cased,
- * without a leading `www.`. A website that is no URL is read as a bare host.
- */
-export function websiteDomain(website: string | null): string | null {
-  if (!website) return null;
-  const raw = website.trim();
-  let host: string;
-  try {
-    host = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`).hostname;
-  } catch {
-    return null;
-  }
-  host = host
-    .toLowerCase()
-    .replace(/^www\./, '')
-    .replace(/\.$/, '');
-  return host === '' ? null : host;
-}
-
 export interface AccountCounts {
   contactCount: number;
   openOpportunityCount: number;
@@ -116,18 +94,14 @@ export async function accountCounts(tx: Tx, tenantId: string, rows: readonly Com
     const deals = await tx
       .selectFrom('crm_deals as d')
       .innerJoin('crm_stages as s', (j) => j.onRef('s.id', '=', 'd.stage_id').onRef('s.tenant_id', '=', 'd.tenant_id'))
-      .select(['d.domain', (eb) => eb.fn.countAll<string>().as('n')])
+      .select([bareHost('d.domain').as('domain'), (eb) => eb.fn.countAll<string>().as('n')])
       .where('d.tenant_id', '=', tenantId)
-      .where(sql<boolean>`lower(d.domain) in (${sql.join(domains)})`)
+      .where(sql<boolean>`${bareHost('d.domain')} in (${sql.join(domains)})`)
       .where('s.is_won', '=', false)
       .where('s.is_lost', '=', false)
-      .groupBy('d.domain')
+      .groupBy(bareHost('d.domain'))
       .execute();
-    const byDomain = new Map<string, number>();
-    for (const d of deals) {
-      const key = (d.domain ?? '').toLowerCase();
-      byDomain.set(key, (byDomain.get(key) ?? 0) + Number(d.n));
-    }
+    const byDomain = new Map(deals.map((d) => [d.domain ?? '', Number(d.n)]));
     for (const r of rows) {
       const dom = websiteDomain(r.website);
       if (dom) out.get(r.id)!.openOpportunityCount = byDomain.get(dom) ?? 0;

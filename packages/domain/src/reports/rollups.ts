@@ -1,5 +1,6 @@
 import type { Tx } from '@crm/db';
 import { sql } from 'kysely';
+import { bareHost, notRegistryMerged } from '../companies/domains.ts';
 import '../companies/tables.ts';
 import '../people/tables.ts';
 import '../pipeline/deals/tables.ts';
@@ -36,15 +37,12 @@ export interface TopDomain {
 }
 
 /** A website or deal domain as a bare host: no scheme, path, port or leading `www.`, lower case. */
-const host = (col: string) =>
-  `nullif(regexp_replace(lower(regexp_replace(regexp_replace(trim(${col}), '^[a-zA-Z][a-zA-Z0-9+.-]*://', ''), '[/:?#].*$', '')), '^www\\.', ''), '')`;
-
 const filled = ENRICHMENT_FIELDS.map((f) => `(case when nullif(trim(c.${f}::text), '') is not null then 1 else 0 end)`).join(' + ');
 
 /** Live organizations with an industry: a company the registry merged into another is not counted twice. */
 const liveOrgs = (tenantId: string) => sql`select c.* from companies c
   where c.tenant_id = ${tenantId} and nullif(trim(c.industry), '') is not null
-    and not exists (select 1 from registry_entities r where r.tenant_id = c.tenant_id and r.id = c.id and r.merged_into is not null)`;
+    and ${notRegistryMerged('c')}`;
 
 /** The rollups of one tenant at `now`, one per industry slug, from its data as it is. */
 export async function computeRollups(tx: Tx, tenantId: string, now: Date): Promise<ReportIndustryRollupsTable[]> {
@@ -61,8 +59,8 @@ export async function computeRollups(tx: Tx, tenantId: string, now: Date): Promi
       from persons p join (${liveOrgs(tenantId)}) c on c.id = p.organization_id
       where p.tenant_id = ${tenantId} and p.merged_into is null group by c.industry`.execute(tx),
     sql<{ industry: string; domain: string; orgs: number; value: string; deals: number }>`
-      with od as (select c.industry, ${sql.raw(host('c.website'))} as domain from (${liveOrgs(tenantId)}) c),
-      dd as (select ${sql.raw(host('d.domain'))} as domain, sum(d.value_usd) as value, count(*)::int as deals
+      with od as (select c.industry, ${bareHost('c.website')} as domain from (${liveOrgs(tenantId)}) c),
+      dd as (select ${bareHost('d.domain')} as domain, sum(d.value_usd) as value, count(*)::int as deals
              from crm_deals d where d.tenant_id = ${tenantId} group by 1)
       select od.industry, od.domain, count(*)::int as orgs, coalesce(max(dd.value), 0)::text as value, coalesce(max(dd.deals), 0)::int as deals
       from od left join dd on dd.domain = od.domain where od.domain is not null group by od.industry, od.domain`.execute(tx),
