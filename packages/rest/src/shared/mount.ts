@@ -60,6 +60,7 @@ function handler(route: DeclaredRoute) {
       const req = await parseRequest(c, route);
       const out = await route.run(ctx, req, { header: (name, value) => c.header(name, value), url: c.req.url });
       if (out.kind === 'stream') return streamText(out.chunks, { 'content-type': out.contentType, ...out.headers });
+      if (out.kind === 'bytes') return c.body(out.bytes, out.status, { 'content-type': 'application/json' });
       if (out.status === 204) return c.body(null, 204);
       return c.json(out.body as object, out.status);
     } catch (error) {

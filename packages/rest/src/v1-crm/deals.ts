@@ -97,6 +97,7 @@ export const dealRoutes = [
       minValue: q.min_value,
     }),
     output: board.map,
+    reuseAnswer: true,
   }),
   stream({
     method: 'get',
