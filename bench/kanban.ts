@@ -52,18 +52,22 @@ export async function measureKanban(
   const started = performance.now();
   let seeded = 0;
   for (let attempt = 0, failed = 0; failed < 3 && seeded < t.deals; attempt++) {
+    const amount = Math.min(SEED_CHUNK, t.deals - seeded);
     const r = await runLoad({
       url: api.url,
-      connections: 32,
+      // autocannon refuses more connections than requests (a top-up of a few deals).
+      connections: Math.min(32, amount),
       warmupS: 0,
-      amount: Math.min(SEED_CHUNK, t.deals - seeded),
+      amount,
       headers: { authorization: `Bearer ${api.token}` },
       request: { kind: 'create_in_stages', stageIds, body: DEAL_BODY },
     });
     seeded += r.ok;
     if (errorsOf(r)) {
       failed++;
-      log(`kanban: seeding run ${attempt + 1}: ${errorsOf(r)} failed (${JSON.stringify(r.status_codes)})`);
+      log(
+        `kanban: seeding run ${attempt + 1}: ${errorsOf(r)} failed (status ${JSON.stringify(r.status_codes)}, connection errors ${JSON.stringify(r.error_kinds)})`,
+      );
     }
     if (t.deals > SEED_CHUNK) log(`kanban: ${seeded} deals seeded`);
   }

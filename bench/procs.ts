@@ -53,21 +53,32 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
 export function sampleRss(pid: number, intervalMs = 200) {
   let maxKb = 0;
   let hwmKb = 0;
+  /** The sampled max since the last mark: which phase set the peak. */
+  let sinceMarkKb = 0;
+  const phases: Record<string, number | null> = {};
   // Before any load: what the process holds just for being up (code, loader, pools).
   const startKb = statusKb(pid, 'VmRSS');
+  const mb = (kb: number | null) => (kb ? Math.round(kb / 102.4) / 10 : null);
   const read = () => {
-    maxKb = Math.max(maxKb, statusKb(pid, 'VmRSS') ?? 0);
+    const rss = statusKb(pid, 'VmRSS') ?? 0;
+    maxKb = Math.max(maxKb, rss);
+    sinceMarkKb = Math.max(sinceMarkKb, rss);
     hwmKb = Math.max(hwmKb, statusKb(pid, 'VmHWM') ?? 0);
   };
   const timer = setInterval(read, intervalMs);
   timer.unref();
   return {
+    /** Ends a phase: the sampled max RSS since the previous mark is recorded under its name. */
+    mark(phase: string): void {
+      read();
+      phases[phase] = mb(sinceMarkKb);
+      sinceMarkKb = 0;
+    },
     /** Call before the process is stopped: /proc/<pid> goes with it. */
-    finish(): { peak_mb: number | null; sampled_max_mb: number | null; start_mb: number | null } {
+    finish(): { peak_mb: number | null; sampled_max_mb: number | null; start_mb: number | null; phases: Record<string, number | null> } {
       read();
       clearInterval(timer);
-      const mb = (kb: number | null) => (kb ? Math.round(kb / 102.4) / 10 : null);
-      return { peak_mb: mb(hwmKb), sampled_max_mb: mb(maxKb), start_mb: mb(startKb) };
+      return { peak_mb: mb(hwmKb), sampled_max_mb: mb(maxKb), start_mb: mb(startKb), phases };
     },
   };
 }

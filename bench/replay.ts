@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { createDb, type DbHandle } from '@crm/db';
 import { eventCodec, inlineProjections, upcasters } from '@crm/domain';
 import { rebuildProjections } from '@crm/eventstore';
@@ -64,7 +66,9 @@ export async function measureReplay(url: string, streams: number): Promise<{ fig
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const machineBefore = machineBusySeconds();
-    const report = await rebuildProjections(h.db, inlineProjections, { swap: true, upcasters, codec: eventCodec, batchSize: BATCH });
+    const report = await profiled(process.env.REPLAY_CPU_PROFILE, () =>
+      rebuildProjections(h.db, inlineProjections, { swap: true, upcasters, codec: eventCodec, batchSize: BATCH }),
+    );
     const rebuildS = (performance.now() - started) / 1000;
     // Where the rebuild's time went: this process (decode, fold, JSON) versus the machine as a whole.
     const cpu = process.cpuUsage(cpuBefore);
@@ -103,5 +107,28 @@ export async function measureReplay(url: string, streams: number): Promise<{ fig
     };
   } finally {
     await h.close();
+  }
+}
+
+/**
+ * Runs fn under the V8 CPU profiler when `file` is set (REPLAY_CPU_PROFILE=/tmp/rebuild.cpuprofile
+ * npm run bench -- --only replay), so a profile holds the rebuild alone, not the seeding around it.
+ */
+async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!file) return fn();
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    log(`replay: CPU profile of the rebuild in ${file}`);
   }
 }

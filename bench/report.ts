@@ -183,6 +183,8 @@ export function toTable(r: Report): string {
     `  sockets: ${n(f.sockets_open)} open over ${n(f.sockets_users)} users, RSS ${n(f.sockets_server_rss_before_mb, ' MB')} before, ${n(f.sockets_server_rss_mb, ' MB')} with them; ` +
       `idle: ${n(f.sockets_idle_server_cpu_s_per_s)} server CPU s/s, ${n(f.sockets_idle_db_xacts_per_s)} DB xacts/s; ` +
       `push p50 ${n(f.push_latency_p50_ms, ' ms')} / p99 ${n(f.push_latency_p99_ms, ' ms')}, ${n(f.messages_received)}/${n(f.messages_expected)} received`,
+    `  server RSS, sampled max per phase: commands ${n(f.server_rss_max_commands_mb, ' MB')}, kanban (with its seeding) ${n(f.server_rss_max_kanban_mb, ' MB')}, ` +
+      `merge ${n(f.server_rss_max_merge_mb, ' MB')}, sockets ${n(f.server_rss_max_sockets_mb, ' MB')}`,
     `  server RSS ${n(f.server_rss_at_start_mb, ' MB')} when it came up, sampled max ${n(f.server_rss_sampled_max_mb, ' MB')}; replay: ${n(f.replay_events_in_table)} events seeded in ${n(f.replay_seed_s, ' s')}, rebuild took ${n(f.rebuild_s, ' s')} ` +
       `(CPU: rebuilding process ${n(f.rebuild_node_cpu_s, ' s')}, whole machine ${n(f.rebuild_machine_cpu_s, ' s')})`,
   ];

@@ -135,6 +135,7 @@ async function httpPhases(mainUrl: string): Promise<void> {
       if (out.figures.move_deal_errors) tainted.add('move_vs_raw_http');
       if (out.figures.raw_http_errors) tainted.add('create_vs_raw_http').add('move_vs_raw_http');
     });
+    rss.mark('commands');
     await phase('kanban', async () => {
       // A tenant of its own: exactly the seeded deals on the board.
       const out = await measureKanban(await newTenant(crm.url, 'kanban'), crm, timing.kanban);
@@ -142,12 +143,14 @@ async function httpPhases(mainUrl: string): Promise<void> {
       notes.push(...out.notes);
       if (out.figures.kanban_errors || (out.figures.kanban_deals_seeded ?? 0) < timing.kanban.deals) tainted.add('kanban_p99_ms');
     });
+    rss.mark('kanban');
     await phase('merge', async () => {
       // A person with 1,000 related records (deal-contact links), merged and undone, ms each.
       const out = await measureMerge(await newTenant(crm.url, 'merge'), quick ? 200 : 1000);
       Object.assign(figures, out.figures);
       notes.push(...out.notes);
     });
+    rss.mark('merge');
     await phase('sockets', async () => {
       // 1,000 open notification WebSockets while deals are assigned: inside the RSS sampling,
       // so the peak RSS figure includes them (issue 10's target is with 1,000 open sockets).
@@ -156,11 +159,14 @@ async function httpPhases(mainUrl: string): Promise<void> {
       notes.push(...out.notes);
       if (out.figures.messages_missing || out.figures.sockets_lost) tainted.add('server_peak_rss_mb');
     });
+    rss.mark('sockets');
   } finally {
     const peak = rss.finish();
     figures.server_peak_rss_mb = peak.peak_mb;
     figures.server_rss_sampled_max_mb = peak.sampled_max_mb;
     figures.server_rss_at_start_mb = peak.start_mb;
+    // Which load set the peak: the sampled max RSS of each phase.
+    for (const [name, value] of Object.entries(peak.phases)) figures[`server_rss_max_${name}_mb`] = value;
     log(`server peak RSS ${peak.peak_mb} MB (VmHWM), sampled max ${peak.sampled_max_mb} MB, ${peak.start_mb} MB when it came up`);
     for (const s of servers.reverse()) await s.stop();
   }
