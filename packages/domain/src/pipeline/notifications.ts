@@ -120,8 +120,11 @@ function moveSource(
     variables: MOVE_VARIABLES,
     async fire(tx, e): Promise<Firing[]> {
       if (!isDealEvent(e, 'DealMoved') || (await outcomeOf(tx, e, e.data.to_stage_id)) !== outcome) return [];
-      const [deal, owner] = await Promise.all([dealOf(tx, e), ownerBefore(tx, e)]);
-      if (!deal || owner === null || owner === actorOf(e)) return [];
+      // Most moves are the owner's own: the owner first, and the deal read only when someone is told.
+      const owner = await ownerBefore(tx, e);
+      if (owner === null || owner === actorOf(e)) return [];
+      const deal = await dealOf(tx, e);
+      if (!deal) return [];
       const variables = {
         dealName: deal.name,
         actorName: await actorName(tx, e),
