@@ -57,7 +57,8 @@ export function createApp(services: Services): Hono<RestEnv> {
   // One body limit for every route and /trpc, checked while the body streams in: an oversized
   // request is refused before it is buffered, however many arrive at once. GET and HEAD carry no
   // body the server reads (the node adapter gives them none), and the check would build the full
-  // Fetch Request of every read just to find that out (about 8% of a cached board's CPU).
+  // Fetch Request of every read just to find that out (undici's Request and its AbortSignal showed
+  // in the board's profile; not measured apart from the header change below).
   const limitBody = bodyLimit({
     maxSize: LIMITS.bodyBytes,
     onError: (c) => {
