@@ -6,21 +6,29 @@ import { runCommand, runQuery } from '../unit-of-work.ts';
 
 // The caller's own business profile and ICP scoring (document 000, /v1/business-profile).
 
+/** Each field's name in the contract and in the domain: both mappings below are this one table. */
+const FIELD_NAMES = {
+  companyName: 'company_name',
+  website: 'website',
+  industry: 'industry',
+  teamSize: 'team_size',
+  role: 'role',
+  targetGeos: 'target_geos',
+  targetIndustries: 'target_industries',
+  targetCompanySizes: 'target_company_sizes',
+  targetTitles: 'target_titles',
+  avgDealSizeUsd: 'avg_deal_size_usd',
+  salesMotion: 'sales_motion',
+} as const satisfies Record<keyof typeof c.profileFields, keyof domain.ProfileFields>;
+
+type ContractName = keyof typeof FIELD_NAMES;
+const FIELD_PAIRS = Object.entries(FIELD_NAMES) as [ContractName, (typeof FIELD_NAMES)[ContractName]][];
+
 function profileDto(v: domain.ProfileView): z.output<typeof c.BusinessProfile> {
-  const f = v.fields;
+  const fields = Object.fromEntries(FIELD_PAIRS.map(([api, name]) => [api, v.fields[name]]));
   return {
     status: v.status,
-    companyName: f.company_name,
-    website: f.website,
-    industry: f.industry,
-    teamSize: f.team_size,
-    role: f.role,
-    targetGeos: f.target_geos,
-    targetIndustries: f.target_industries,
-    targetCompanySizes: f.target_company_sizes,
-    targetTitles: f.target_titles,
-    avgDealSizeUsd: f.avg_deal_size_usd,
-    salesMotion: f.sales_motion,
+    ...(fields as { [K in ContractName]: domain.ProfileFields[(typeof FIELD_NAMES)[K]] }),
     completedAt: iso(v.completedAt),
     skippedAt: iso(v.skippedAt),
     updatedAt: iso(v.updatedAt),
@@ -29,19 +37,7 @@ function profileDto(v: domain.ProfileView): z.output<typeof c.BusinessProfile> {
 
 /** The contract's fields as the domain names them; a field left out stays out (kept, or empty on create). */
 function fieldsOf(input: z.output<typeof c.businessProfile.create.input>): domain.ProfilePatch {
-  return {
-    company_name: input.companyName,
-    website: input.website,
-    industry: input.industry,
-    team_size: input.teamSize,
-    role: input.role,
-    target_geos: input.targetGeos,
-    target_industries: input.targetIndustries,
-    target_company_sizes: input.targetCompanySizes,
-    target_titles: input.targetTitles,
-    avg_deal_size_usd: input.avgDealSizeUsd,
-    sales_motion: input.salesMotion,
-  };
+  return Object.fromEntries(FIELD_PAIRS.map(([api, name]) => [name, input[api]]));
 }
 
 const me = (ctx: AuthedContext) => ctx.principal.userId;

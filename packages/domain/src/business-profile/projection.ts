@@ -8,8 +8,6 @@ export const businessProfilesProjection = typedRowProjection(businessProfileEven
   table: 'business_profiles',
   key: 'user_id',
   columns: ['tenant_id', 'user_id', 'status', 'fields', 'completed_at', 'skipped_at', 'version', 'created_at', 'updated_at'],
-  handles: Object.values(BusinessProfileEvent),
-  keysOf: (e) => [e.streamId],
   evolve(current, e) {
     const row = current ?? {
       tenant_id: e.tenantId,

@@ -1,4 +1,4 @@
-import { rowCreated, rowStamp, typedRowProjection } from '../shared/events.ts';
+import { pick, rowCreated, rowStamp, typedRowProjection } from '../shared/events.ts';
 import { ChatEvent, chatEventSchemas } from './events.ts';
 import './tables.ts';
 
@@ -10,7 +10,6 @@ export const memberKey = (channelId: string, userId: number) => `${channelId}:${
 export const chatChannelsProjection = typedRowProjection(chatEventSchemas, {
   name: 'chat.channels',
   table: 'chat_channels',
-  key: 'id',
   columns: [
     'tenant_id',
     'id',
@@ -28,19 +27,14 @@ export const chatChannelsProjection = typedRowProjection(chatEventSchemas, {
     'created_at',
     'updated_at',
   ],
-  handles: Object.values(ChatEvent),
   creates: [ChatEvent.ChatChannelOpened],
-  keysOf: (e) => [e.streamId],
   evolve(row, e) {
     switch (e.type) {
       case ChatEvent.ChatChannelOpened: {
         const d = e.data;
         return {
           ...rowCreated(e, e.streamId),
-          kind: d.kind,
-          name: d.name,
-          direct_key: d.direct_key,
-          created_by: d.created_by,
+          ...pick(d, 'kind', 'name', 'direct_key', 'created_by'),
           last_seq: 0,
           last_message_id: null,
           last_message_author_id: null,
@@ -65,7 +59,7 @@ export const chatChannelsProjection = typedRowProjection(chatEventSchemas, {
         );
       }
       // A read changes nothing shown here, but it is an event of the stream: the version follows it.
-      default:
+      case ChatEvent.ChatChannelRead:
         return row && { ...row, ...rowStamp(e) };
     }
   },
@@ -75,7 +69,6 @@ export const chatChannelsProjection = typedRowProjection(chatEventSchemas, {
 export const chatMembersProjection = typedRowProjection(chatEventSchemas, {
   name: 'chat.members',
   table: 'chat_members',
-  key: 'id',
   columns: ['tenant_id', 'id', 'channel_id', 'user_id', 'read_seq', 'read_message_id', 'read_at', 'joined_at'],
   handles: [ChatEvent.ChatChannelOpened, ChatEvent.ChatChannelRead],
   creates: [ChatEvent.ChatChannelOpened],
@@ -103,7 +96,6 @@ export const chatMembersProjection = typedRowProjection(chatEventSchemas, {
 export const chatMessagesProjection = typedRowProjection(chatEventSchemas, {
   name: 'chat.messages',
   table: 'chat_messages',
-  key: 'id',
   columns: ['tenant_id', 'id', 'channel_id', 'seq', 'author_id', 'content', 'created_at'],
   handles: [ChatEvent.ChatMessagePosted],
   creates: [ChatEvent.ChatMessagePosted],

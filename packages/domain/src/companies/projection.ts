@@ -1,4 +1,4 @@
-import { rowCreated, rowStamp, type TableRow, typedRowProjection } from '../shared/events.ts';
+import { pick, rowCreated, rowStamp, type TableRow, typedRowProjection } from '../shared/events.ts';
 import { CompanyEvent, companyEventSchemas } from './events.ts';
 import './tables.ts';
 
@@ -9,19 +9,15 @@ const FIELDS: readonly string[] = ['name', 'address', 'owner_user_id', 'metadata
 export const companiesProjection = typedRowProjection(companyEventSchemas, {
   name: 'companies.companies',
   table: 'companies',
-  key: 'id',
   columns: ['tenant_id', 'id', 'name', 'address', 'owner_user_id', 'metadata', ...ACCOUNT_FIELDS, 'version', 'created_at', 'updated_at'],
-  handles: Object.values(CompanyEvent),
   creates: [CompanyEvent.CompanyCreated],
-  keysOf: (e) => [e.streamId],
   evolve(row, e) {
     if (e.type === CompanyEvent.CompanyCreated) {
       const d = e.data;
       return {
         ...rowCreated(e, d.company_id),
-        name: d.name,
+        ...pick(d, 'name', 'owner_user_id'),
         address: d.address ?? null,
-        owner_user_id: d.owner_user_id,
         metadata: d.metadata ?? {},
         website: d.website ?? null,
         industry: d.industry ?? null,

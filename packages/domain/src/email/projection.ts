@@ -9,7 +9,6 @@ export const emailSettingsProjection = typedRowProjection(emailSettingsEventSche
   table: 'email_settings',
   key: 'tenant_id',
   columns: ['tenant_id', 'smtp', 'sender', 'tracking', 'compliance', 'footer', 'deliverability', 'version', 'updated_at'],
-  handles: Object.values(EmailSettingsEvent),
   keysOf: (e) => [e.tenantId],
   evolve(current, e) {
     const row = current ?? { tenant_id: e.tenantId, ...DEFAULT_EMAIL_SETTINGS, version: '0', updated_at: e.occurredAt };

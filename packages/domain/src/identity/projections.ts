@@ -3,17 +3,19 @@ import { IdentityEvent, identityEventSchemas } from './events.ts';
 import './tables.ts';
 import { evolveUser, newUserRow, userLifecycleEventTypes } from './users/evolve.ts';
 
+/** The events of a tenant's own stream, `tenant/<id>`; the users' are in users/evolve.ts. */
+const tenantEventTypes = [
+  IdentityEvent.TenantRegistered,
+  IdentityEvent.TenantPlanChanged,
+  IdentityEvent.TenantSuspended,
+  IdentityEvent.TenantReactivated,
+];
+
 export const tenantsProjection = typedRowProjection(identityEventSchemas, {
   name: 'identity.tenants',
   table: 'tenants',
-  key: 'id',
   columns: ['id', 'slug', 'name', 'plan', 'trial_ends_at', 'status', 'created_at', 'updated_at'],
-  handles: [
-    IdentityEvent.TenantRegistered,
-    IdentityEvent.TenantPlanChanged,
-    IdentityEvent.TenantSuspended,
-    IdentityEvent.TenantReactivated,
-  ],
+  handles: tenantEventTypes,
   creates: [IdentityEvent.TenantRegistered],
   keysOf: (e) => [e.tenantId],
   evolve(row, e) {
@@ -39,7 +41,6 @@ export const tenantsProjection = typedRowProjection(identityEventSchemas, {
 export const usersProjection = typedRowProjection(identityEventSchemas, {
   name: 'identity.users',
   table: 'users',
-  key: 'id',
   columns: [
     'tenant_id',
     'id',

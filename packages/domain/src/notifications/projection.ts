@@ -43,8 +43,6 @@ export const preferencesProjection = typedRowProjection(preferenceEventSchemas, 
   table: 'notification_preferences',
   key: 'user_id',
   columns: ['tenant_id', 'user_id', 'overrides', 'muted', 'dnd_enabled', 'dnd_start', 'dnd_end', 'dnd_timezone', 'version', 'updated_at'],
-  handles: Object.values(PreferenceEvent),
-  keysOf: (e) => [e.streamId],
   evolve(row, e) {
     const base: NotificationPreferencesTable = row ?? {
       tenant_id: e.tenantId,

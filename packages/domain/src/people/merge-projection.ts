@@ -6,7 +6,6 @@ import './tables.ts';
 export const personMergesProjection = typedRowProjection(personEventSchemas, {
   name: 'people.person_merges',
   table: 'person_merges',
-  key: 'id',
   columns: ['tenant_id', 'id', 'primary_id', 'duplicate_ids', 'moves', 'reparented', 'merged_by', 'merged_at', 'undone_by', 'undone_at'],
   handles: [PersonEvent.PersonsMerged, PersonEvent.PersonsMergeUndone],
   creates: [PersonEvent.PersonsMerged],

@@ -8,10 +8,7 @@ import './tables.ts';
 export const registryEntitiesProjection = typedRowProjection(registryEventSchemas, {
   name: 'registry.entities',
   table: 'registry_entities',
-  key: 'id',
   columns: ['tenant_id', 'id', 'entity_class', 'merged_into', 'merged_at', 'version', 'created_at', 'updated_at'],
-  handles: Object.values(RegistryEvent),
-  keysOf: (e) => [e.streamId],
   evolve(row, e) {
     const base = row ?? { ...rowCreated(e, e.streamId), entity_class: 'person', merged_into: null, merged_at: null };
     const next = { ...base, ...rowStamp(e) };
@@ -24,12 +21,14 @@ export const registryEntitiesProjection = typedRowProjection(registryEventSchema
   },
 });
 
+/** What a link's row keeps of the event that attached it, as it is. */
+const LINKED = ['canonical_id', 'entity_class', 'app', 'entity_type', 'entity_id'] as const;
+
 /** The links: one row per link while it is attached (a merge moves it: removed, then added back under the winner). */
 export const registryLinksProjection = typedRowProjection(registryEventSchemas, {
   name: 'registry.links',
   table: 'registry_links',
-  key: 'id',
-  columns: ['tenant_id', 'id', 'canonical_id', 'entity_class', 'app', 'entity_type', 'entity_id', 'linked_via', 'linked_by', 'created_at'],
+  columns: ['tenant_id', 'id', ...LINKED, 'linked_via', 'linked_by', 'created_at'],
   handles: [RegistryEvent.EntityLinked, RegistryEvent.EntityUnlinked],
   creates: [RegistryEvent.EntityLinked],
   keysOf: (e) => [e.data.link_id],
@@ -38,7 +37,7 @@ export const registryLinksProjection = typedRowProjection(registryEventSchemas, 
     const d = e.data;
     return {
       ...rowKey(e, d.link_id),
-      ...pick(d, 'canonical_id', 'entity_class', 'app', 'entity_type', 'entity_id'),
+      ...pick(d, ...LINKED),
       linked_via: d.via,
       linked_by: actorOf(e),
       created_at: e.occurredAt,

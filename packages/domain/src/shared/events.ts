@@ -83,17 +83,22 @@ export function pick<T extends object, K extends keyof T>(data: T, ...keys: K[])
 /** A read-model table's row as a projection folds it: the table's interface, by name. */
 export type TableRow<Tb extends keyof Database> = Database[Tb] & Record<string, unknown>;
 
-/** Spec of a row projection whose callbacks see the module's typed events, narrowed to what it handles. */
+/**
+ * Spec of a row projection whose callbacks see the module's typed events, narrowed to what it handles.
+ * What most read models share may be left out: the key column is `id`, every event type of the
+ * registry is handled, and an event touches the one row of its stream (keyed by the stream's id).
+ */
 export type TypedRowProjectionSpec<S extends EventSchemaRegistry, Tb extends keyof Database & string, T extends TypeOf<S>> = Omit<
   RowProjectionSpec<TableRow<Tb>>,
-  'table' | 'handles' | 'creates' | 'keysOf' | 'evolve' | 'deleteWhere'
+  'table' | 'key' | 'handles' | 'creates' | 'keysOf' | 'evolve' | 'deleteWhere'
 > & {
   table: Tb;
-  handles: readonly T[];
-  creates?: readonly T[];
-  keysOf(event: StoredEventOf<S, T>): string[];
-  evolve(row: TableRow<Tb> | null, event: StoredEventOf<S, T>, key: string): TableRow<Tb> | null;
-  deleteWhere?(event: StoredEventOf<S, T>): { column: keyof TableRow<Tb> & string; value: string } | null;
+  key?: keyof TableRow<Tb> & string;
+  handles?: readonly T[];
+  creates?: readonly NoInfer<T>[];
+  keysOf?(event: StoredEventOf<S, NoInfer<T>>): string[];
+  evolve(row: TableRow<Tb> | null, event: StoredEventOf<S, NoInfer<T>>, key: string): TableRow<Tb> | null;
+  deleteWhere?(event: StoredEventOf<S, NoInfer<T>>): { column: keyof TableRow<Tb> & string; value: string } | null;
 };
 
 /**
@@ -102,15 +107,19 @@ export type TypedRowProjectionSpec<S extends EventSchemaRegistry, Tb extends key
  * no casts in the projection. The row type is the table's, by its name. An event of another type
  * reaching it is a bug, and throws.
  */
-export function typedRowProjection<S extends EventSchemaRegistry, Tb extends keyof Database & string, T extends TypeOf<S>>(
+export function typedRowProjection<S extends EventSchemaRegistry, Tb extends keyof Database & string, T extends TypeOf<S> = TypeOf<S>>(
   schemas: S,
   spec: TypedRowProjectionSpec<S, Tb, T>,
 ): Projection {
-  const narrow = narrower<S, T>(schemas, spec.handles, spec.name);
-  const { deleteWhere } = spec;
+  // Left out, `handles` is the whole registry, and T (its default) every type of it.
+  const handles = spec.handles ?? (Object.keys(schemas) as T[]);
+  const narrow = narrower<S, T>(schemas, handles, spec.name);
+  const { keysOf = (e) => [e.streamId], deleteWhere } = spec;
   return rowProjection<TableRow<Tb>>({
     ...spec,
-    keysOf: (e) => spec.keysOf(narrow(e)),
+    key: spec.key ?? 'id',
+    handles,
+    keysOf: (e) => keysOf(narrow(e)),
     evolve: (row, e, key) => spec.evolve(row, narrow(e), key),
     ...(deleteWhere ? { deleteWhere: (e: StoredEvent) => deleteWhere(narrow(e)) } : {}),
   });

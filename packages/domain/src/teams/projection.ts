@@ -10,11 +10,8 @@ export const memberKey = (teamId: string, userId: number) => `${teamId}:${userId
 export const teamsProjection = typedRowProjection(teamEventSchemas, {
   name: 'teams.teams',
   table: 'teams',
-  key: 'id',
   columns: ['tenant_id', 'id', 'name', 'description', 'created_by', 'version', 'created_at', 'updated_at'],
-  handles: Object.values(TeamEvent),
   creates: [TeamEvent.TeamCreated],
-  keysOf: (e) => [e.streamId],
   evolve(row, e) {
     switch (e.type) {
       case TeamEvent.TeamCreated:
@@ -33,7 +30,6 @@ export const teamsProjection = typedRowProjection(teamEventSchemas, {
 export const teamMembersProjection = typedRowProjection(teamEventSchemas, {
   name: 'teams.members',
   table: 'team_members',
-  key: 'id',
   columns: ['tenant_id', 'id', 'team_id', 'user_id', 'role', 'invite_id', 'created_at', 'updated_at'],
   handles: [
     TeamEvent.TeamCreated,
@@ -71,7 +67,9 @@ export const teamMembersProjection = typedRowProjection(teamEventSchemas, {
         return member(e.data.user_id, e.data.role, e.data.invite_id);
       case TeamEvent.TeamMemberRoleChanged:
         return row && { ...row, role: e.data.to, updated_at: e.occurredAt };
-      default:
+      // A disbanding names no member (keysOf), so never reaches here: deleteWhere removes them all.
+      case TeamEvent.TeamMemberRemoved:
+      case TeamEvent.TeamDisbanded:
         return null;
     }
   },
@@ -81,7 +79,6 @@ export const teamMembersProjection = typedRowProjection(teamEventSchemas, {
 export const teamInvitesProjection = typedRowProjection(teamEventSchemas, {
   name: 'teams.invites',
   table: 'team_invites',
-  key: 'id',
   columns: ['tenant_id', 'id', 'team_id', 'role', 'status', 'invited_user_id', 'invited_by', 'expires_at', 'created_at', 'updated_at'],
   handles: [TeamEvent.TeamInviteSent, TeamEvent.TeamInviteRevoked, TeamEvent.TeamMemberJoined, TeamEvent.TeamDisbanded],
   creates: [TeamEvent.TeamInviteSent],

@@ -1,5 +1,5 @@
 import { rowStamp, typedRowProjection } from '../../shared/events.ts';
-import { DigestEvent, digestEventSchemas } from './events.ts';
+import { digestEventSchemas } from './events.ts';
 import './tables.ts';
 
 /** One row per user who ever changed their digest settings. */
@@ -8,7 +8,6 @@ export const digestSettingsProjection = typedRowProjection(digestEventSchemas, {
   table: 'notification_digest_settings',
   key: 'user_id',
   columns: ['tenant_id', 'user_id', 'frequency', 'local_time', 'timezone', 'weekday', 'version', 'updated_at'],
-  handles: Object.values(DigestEvent),
   keysOf: (e) => [String(e.data.user_id)],
   evolve: (_row, e) => ({
     tenant_id: e.tenantId,

@@ -53,7 +53,6 @@ export function dealRowAfter(row: DealsTable | null, events: readonly StoredEven
 export const dealsProjection = typedRowProjection(dealEventSchemas, {
   name: 'pipeline.deals',
   table: 'crm_deals',
-  key: 'id',
   columns: [
     'tenant_id',
     'id',
@@ -71,14 +70,12 @@ export const dealsProjection = typedRowProjection(dealEventSchemas, {
   // Every deal event, so `version` is always the stream's: it is what appends and If-Match check.
   handles: ALL,
   creates: [DealEvent.DealCreated],
-  keysOf: (e) => [e.streamId],
   evolve: (row, e) => evolveDeal(row, e),
 });
 
 export const dealContactsProjection = typedRowProjection(dealEventSchemas, {
   name: 'pipeline.deal_contacts',
   table: 'crm_deal_contacts',
-  key: 'id',
   columns: ['tenant_id', 'id', 'deal_id', 'person_id', 'role', 'created_at', 'updated_at'],
   handles: [
     DealEvent.DealContactAttached,
@@ -141,7 +138,6 @@ export const dealContactsProjection = typedRowProjection(dealEventSchemas, {
 export const activitiesProjection = typedRowProjection(dealEventSchemas, {
   name: 'pipeline.activities',
   table: 'crm_activities',
-  key: 'id',
   columns: ['tenant_id', 'id', 'deal_id', 'type', 'body', 'scheduled_for', 'actor_user_id', 'data', 'created_at'],
   handles: [DealEvent.ActivityLogged, DealEvent.DealMoved, DealEvent.DealDeleted],
   // Each activity row is made by exactly one event, with a new id.

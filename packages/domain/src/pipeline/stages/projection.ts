@@ -5,9 +5,7 @@ import './tables.ts';
 export const stagesProjection = typedRowProjection(stageEventSchemas, {
   name: 'pipeline.stages',
   table: 'crm_stages',
-  key: 'id',
   columns: ['tenant_id', 'id', 'name', 'color', 'position', 'is_won', 'is_lost', 'version', 'created_at', 'updated_at'],
-  handles: Object.values(StageEvent),
   creates: [StageEvent.StageAdded],
   keysOf(e) {
     if (e.type === StageEvent.StagesReordered) return e.data.stage_ids;
