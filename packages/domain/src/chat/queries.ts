@@ -1,5 +1,6 @@
 import type { Tx } from '@crm/db';
 import { sql } from 'kysely';
+import { countRows } from '../shared/count.ts';
 import { tenantRows } from '../shared/rows.ts';
 import type { ChannelState } from './decide.ts';
 import type { ChannelKind } from './events.ts';
@@ -143,15 +144,14 @@ export async function channelOf(tx: Tx, tenantId: string, userId: number, channe
 
 /** The caller's unread messages across every channel: one query over their memberships. */
 export async function unreadTotal(tx: Tx, tenantId: string, userId: number): Promise<number> {
-  const row = await tenantRows(tx, tenantId, 'chat_members')
-    .innerJoin('chat_messages', (j) =>
-      j.onRef('chat_messages.channel_id', '=', 'chat_members.channel_id').onRef('chat_messages.seq', '>', 'chat_members.read_seq'),
-    )
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('chat_members.user_id', '=', userId)
-    .where('chat_messages.author_id', '<>', userId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return countRows(
+    tenantRows(tx, tenantId, 'chat_members')
+      .innerJoin('chat_messages', (j) =>
+        j.onRef('chat_messages.channel_id', '=', 'chat_members.channel_id').onRef('chat_messages.seq', '>', 'chat_members.read_seq'),
+      )
+      .where('chat_members.user_id', '=', userId)
+      .where('chat_messages.author_id', '<>', userId),
+  );
 }
 
 /** The member's read position, or null when they are not a member. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvents, type NewEventOf, type StoredEventOf } from '../shared/events.ts';
+import { defineEvents } from '../shared/events.ts';
 
 // Facts about a user's credentials (spread into identityEventSchemas, so this file imports nothing of
 // the module's events). Only the facts: never a password, a hash or a token (the log is
@@ -17,15 +17,12 @@ export const UserSessionsRevoked = z.object({ user_id: z.number().int() });
 export type UserPasswordChanged = z.infer<typeof UserPasswordChanged>;
 export type UserEmailVerified = z.infer<typeof UserEmailVerified>;
 
-export const {
-  schemas: credentialEventSchemas,
-  types: CredentialEvent,
-  event: credentialEvent,
-  is: isCredentialEvent,
-} = defineEvents({ UserPasswordChanged, UserEmailVerified, UserSessionsRevoked });
-export type CredentialEventType = keyof typeof credentialEventSchemas;
-export type CredentialEvent = NewEventOf<typeof credentialEventSchemas>;
-export type StoredCredentialEvent = StoredEventOf<typeof credentialEventSchemas>;
+const credentials = defineEvents({ UserPasswordChanged, UserEmailVerified, UserSessionsRevoked });
+/**
+ * The credential facts' schemas, type constants and builder. Read back they are identity events:
+ * their union types and guard are the identity registry's (StoredIdentityEvent, isIdentityEvent).
+ */
+export const { schemas: credentialEventSchemas, types: CredentialEvent, event: credentialEvent } = credentials;
 
 /** Mailed one-time tokens: what each is for and how long it lives. */
 export const TOKEN_PURPOSES = ['password_reset', 'email_verification'] as const;

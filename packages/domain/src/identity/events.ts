@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvents, type NewEventOf, type StoredEventOf } from '../shared/events.ts';
-import { userLifecycleEventSchemas } from './users/events.ts';
+import { userFields, userLifecycleEventSchemas } from './users/events.ts';
 import { credentialEventSchemas } from './credentials.ts';
 
 // The identity module's events. Secrets (password and token hashes) are never in them: the log is
@@ -21,11 +21,7 @@ export const TenantPlanChanged = z.object({ plan: z.string(), trial_ends_at: z.s
 export const TenantSuspended = z.object({ reason: z.string().nullable() });
 export const TenantReactivated = z.object({});
 export const UserRegistered = z.object({
-  user_id: z.number().int(),
-  email: z.string(),
-  first_name: z.string(),
-  last_name: z.string(),
-  role: z.string(),
+  ...userFields,
   status: z.string(),
   email_verified: z.boolean(),
 });

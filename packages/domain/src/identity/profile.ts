@@ -3,7 +3,7 @@ import type { Executor } from '@crm/db';
 import { z } from 'zod';
 import { type CommandContext, appendFacts } from '../shared/command.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
-import { defineEvents, type NewEventOf, type StoredEventOf, typedRowProjection } from '../shared/events.ts';
+import { defineEvents, type NewEventOf, typedRowProjection } from '../shared/events.ts';
 import { userStream } from './events.ts';
 import { UserErased } from './users/events.ts';
 
@@ -111,18 +111,12 @@ const profileFields = {
 export const UserProfileUpdated = z.object({ user_id: z.number().int(), ...profileFields });
 /** The whole preferences object after the change. */
 export const UserPreferencesUpdated = z.object({ user_id: z.number().int(), preferences: z.record(z.string(), z.json()) });
-export type UserProfileUpdated = z.infer<typeof UserProfileUpdated>;
-export type UserPreferencesUpdated = z.infer<typeof UserPreferencesUpdated>;
 
-export const {
-  schemas: profileEventSchemas,
-  types: ProfileEvent,
-  event: profileEvent,
-  is: isProfileEvent,
-} = defineEvents({ UserProfileUpdated, UserPreferencesUpdated });
-export type ProfileEventType = keyof typeof profileEventSchemas;
+/** Every profile event type and its schema: the store parses each appended event against it. */
+const profile = defineEvents({ UserProfileUpdated, UserPreferencesUpdated });
+export const { schemas: profileEventSchemas, types: ProfileEvent, event: profileEvent } = profile;
+/** A profile event as decide returns it: `{ type: 'UserProfileUpdated'; data: ... } | ...`. */
 export type ProfileEvent = NewEventOf<typeof profileEventSchemas>;
-export type StoredProfileEvent = StoredEventOf<typeof profileEventSchemas>;
 
 // ---------------------------------------------------------------- decide (pure)
 

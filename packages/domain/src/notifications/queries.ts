@@ -1,4 +1,5 @@
 import type { Tx } from '@crm/db';
+import { countRows } from '../shared/count.ts';
 import { pageWithCount } from '../shared/paging.ts';
 import type { InboxItem } from './decide.ts';
 import { DEFAULT_PREFERENCES, type Preferences } from './preferences.ts';
@@ -13,12 +14,7 @@ const ofUser = (tx: Tx, tenantId: string, userId: number) =>
 
 /** The badge: the user's notifications neither read nor dismissed. */
 export async function unreadCount(tx: Tx, tenantId: string, userId: number): Promise<number> {
-  const row = await ofUser(tx, tenantId, userId)
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('read_at', 'is', null)
-    .where('dismissed_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return countRows(ofUser(tx, tenantId, userId).where('read_at', 'is', null).where('dismissed_at', 'is', null));
 }
 
 /** One of the user's notifications, as decide sees it; another user's is not there. */

@@ -76,13 +76,17 @@ export function checkMergeCandidates(primaryId: string, duplicateIds: readonly s
   }
 }
 
-export interface MergePlan {
-  moves: MergeMove[];
-  reparented: Counts;
-  /** One DealContactsReparented per (deal, duplicate) that had a link. */
+/** The events a merge or its undo appends, by stream: deals, the primary, each duplicate. */
+export interface MergeAppends {
+  /** One DealContactsReparented per (deal, duplicate) whose links it moves. */
   dealEvents: Array<{ dealId: string; event: DealEvent }>;
   primaryEvents: PersonEvent[];
   duplicateEvents: Array<{ personId: string; events: PersonEvent[] }>;
+}
+
+export interface MergePlan extends MergeAppends {
+  moves: MergeMove[];
+  reparented: Counts;
 }
 
 /**
@@ -169,11 +173,8 @@ export interface MergeRecord {
   undone_at: Date | null;
 }
 
-export interface UndoPlan {
+export interface UndoPlan extends MergeAppends {
   restored: Counts;
-  dealEvents: Array<{ dealId: string; event: DealEvent }>;
-  primaryEvents: PersonEvent[];
-  duplicateEvents: Array<{ personId: string; events: PersonEvent[] }>;
 }
 
 /**

@@ -37,11 +37,19 @@ async function toMember(
   return [{ userId, variables: { ...(await names(tx, e)), ...extra }, link }];
 }
 
-type TeamSource = Omit<NotificationSource, 'module' | 'template'> & { title: string; body: string };
+type TeamSource = Omit<NotificationSource, 'module' | 'template' | 'defaultChannels'> &
+  Partial<Pick<NotificationSource, 'defaultChannels'>> & { title: string; body: string };
 
-/** A teams source whose mail says what the in-app notification says. */
-const teamSource = ({ title, body, ...rest }: TeamSource): NotificationSource => ({
+/**
+ * A teams source: on in the inbox and by mail unless it says otherwise, its mail says what the
+ * in-app notification says, and its templates may name the team and the actor besides its own
+ * variables (every firing gives them: see toMember).
+ */
+const teamSource = ({ title, body, defaultChannels, variables, fire, ...rest }: TeamSource): NotificationSource => ({
   ...rest,
+  defaultChannels: defaultChannels ?? { in_app: true, email: true },
+  variables: { teamName: 'Sales EMEA', actorName: 'Jane Doe', ...variables },
+  fire,
   module: 'teams',
   template: { title, body, emailSubject: title, emailBody: body },
 });
@@ -53,7 +61,7 @@ export const teamNotificationSources: readonly NotificationSource[] = [
     description: 'You were invited to join a team (the invitation link itself arrives by email).',
     eventTypes: [TeamEvent.TeamInviteSent],
     defaultChannels: { in_app: true, email: false },
-    variables: { teamName: 'Sales EMEA', actorName: 'Jane Doe', role: 'member' },
+    variables: { role: 'member' },
     title: 'You are invited to {{teamName}}',
     body: '{{actorName}} invited you to {{teamName}} as {{role}}. Open the link in the invitation email to join.',
     fire: (tx, e) => (isTeamEvent(e, 'TeamInviteSent') ? toMember(tx, e, e.data.invited_user_id, { role: e.data.role }, null) : []),
@@ -63,8 +71,7 @@ export const teamNotificationSources: readonly NotificationSource[] = [
     label: 'Team role changed',
     description: 'Your role in a team was changed by an owner or admin.',
     eventTypes: [TeamEvent.TeamMemberRoleChanged],
-    defaultChannels: { in_app: true, email: true },
-    variables: { teamName: 'Sales EMEA', actorName: 'Jane Doe', from: 'member', to: 'admin' },
+    variables: { from: 'member', to: 'admin' },
     title: 'Your role in {{teamName}} is now {{to}}',
     body: '{{actorName}} changed your role in {{teamName}} from {{from}} to {{to}}.',
     fire: (tx, e) =>
@@ -77,8 +84,7 @@ export const teamNotificationSources: readonly NotificationSource[] = [
     label: 'Removed from a team',
     description: 'An owner or admin removed you from a team.',
     eventTypes: [TeamEvent.TeamMemberRemoved],
-    defaultChannels: { in_app: true, email: true },
-    variables: { teamName: 'Sales EMEA', actorName: 'Jane Doe', role: 'member' },
+    variables: { role: 'member' },
     title: 'You were removed from {{teamName}}',
     body: '{{actorName}} removed you from {{teamName}} (you were {{role}}).',
     // Leaving is one's own act: nobody is told.

@@ -177,30 +177,13 @@ function entryOf(e: StoredEvent, emails: ReadonlyMap<string, string>): ActivityE
     };
   if (isTeamEvent(e, 'TeamUpdated')) return { ...base, action: 'team_updated', changes: e.data.changes, previous: e.data.previous };
   if (isTeamEvent(e, 'TeamDisbanded')) return { ...base, action: 'team_disbanded' };
-  if (isTeamEvent(e, 'TeamInviteSent')) {
-    const d = e.data;
-    return {
-      ...base,
-      action: 'member_invited',
-      inviteId: d.invite_id,
-      email: emails.get(d.invite_id) ?? null,
-      role: d.role,
-      userId: d.invited_user_id,
-    };
-  }
-  if (isTeamEvent(e, 'TeamInviteRevoked'))
-    return { ...base, action: 'invite_revoked', inviteId: e.data.invite_id, email: emails.get(e.data.invite_id) ?? null };
-  if (isTeamEvent(e, 'TeamMemberJoined')) {
-    const d = e.data;
-    return {
-      ...base,
-      action: 'member_joined',
-      userId: d.user_id,
-      role: d.role,
-      inviteId: d.invite_id,
-      email: emails.get(d.invite_id) ?? null,
-    };
-  }
+  /** The invitation an entry is about, with its address while the record is kept. */
+  const invite = (inviteId: string) => ({ inviteId, email: emails.get(inviteId) ?? null });
+  if (isTeamEvent(e, 'TeamInviteSent'))
+    return { ...base, action: 'member_invited', ...invite(e.data.invite_id), role: e.data.role, userId: e.data.invited_user_id };
+  if (isTeamEvent(e, 'TeamInviteRevoked')) return { ...base, action: 'invite_revoked', ...invite(e.data.invite_id) };
+  if (isTeamEvent(e, 'TeamMemberJoined'))
+    return { ...base, action: 'member_joined', userId: e.data.user_id, role: e.data.role, ...invite(e.data.invite_id) };
   if (isTeamEvent(e, 'TeamMemberRoleChanged'))
     return { ...base, action: 'role_changed', userId: e.data.user_id, role: e.data.to, previousRole: e.data.from };
   if (isTeamEvent(e, 'TeamMemberRemoved')) {

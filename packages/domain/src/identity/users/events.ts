@@ -5,12 +5,17 @@ import { defineEvents } from '../../shared/events.ts';
 // reactivated, erased. Invitation tokens and passwords are secrets: they are in state tables
 // (user_invitations, user_credentials), never here.
 
-export const UserInvited = z.object({
+/** Who the user is, as both a registration (UserRegistered) and an invitation record it. */
+export const userFields = {
   user_id: z.number().int(),
   email: z.string(),
   first_name: z.string(),
   last_name: z.string(),
   role: z.string(),
+};
+
+export const UserInvited = z.object({
+  ...userFields,
   profile_id: z.number().int().nullable(),
   /** The user who sent the invitation, or null for the system. */
   invited_by: z.number().int().nullable(),
