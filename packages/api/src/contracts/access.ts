@@ -1,5 +1,6 @@
 import { access as domain, identity } from '@crm/domain';
 import { z } from 'zod';
+import { timestamps } from './answers.ts';
 import { contract, noInput, rawText, requiredText, text, timestamp } from './shared.ts';
 
 // Permission profiles, the caller's permissions and organization settings (document 001,
@@ -22,8 +23,7 @@ export const Profile = z.object({
   permissions: z.array(z.string()).describe('permission ids (strings of the catalogue)'),
   isActive: z.boolean(),
   userCount: z.number().int().describe('users (not erased) holding this profile'),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+  ...timestamps,
 });
 export const PermissionInfo = z.object({ id: z.string(), area: z.string(), description: z.string() });
 

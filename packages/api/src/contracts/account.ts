@@ -1,6 +1,7 @@
 import { identity } from '@crm/domain';
 import { z } from 'zod';
 import { password, slug } from './identity.ts';
+import { userName } from './answers.ts';
 import { contract, email, noInput, rawText, text, timestamp } from './shared.ts';
 
 // A user's own account (document 001, /api/v1/auth/...): forgotten and changed passwords, email
@@ -70,8 +71,7 @@ const avatarUrl = text(identity.MAX_AVATAR_URL)
 export const Profile = z.object({
   userId: z.number().int(),
   email: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
+  ...userName,
   emailVerified: z.boolean(),
   phone: z.string().nullable(),
   avatarUrl: z.string().nullable(),

@@ -6,19 +6,21 @@ import { contract, noInput, requiredText, timestamp } from './shared.ts';
 // Document 000's usage analytics: the dashboard records what is used (every plan), the tenant's
 // admin reads the 30-day traffic rollup.
 
+const count = z.number().int();
+
 export const Traffic = z.object({
   since: timestamp.describe('start of the first day (UTC) of the 30'),
   until: timestamp,
   totals: z.object({
-    events: z.number().int(),
-    pageViews: z.number().int(),
-    sessions: z.number().int(),
-    uniqueUsers: z.number().int(),
-    conversions: z.number().int(),
+    events: count,
+    pageViews: count,
+    sessions: count,
+    uniqueUsers: count,
+    conversions: count,
   }),
-  topPages: z.array(z.object({ page: z.string(), views: z.number().int(), uniqueUsers: z.number().int() })),
-  conversionEvents: z.array(z.object({ eventType: z.string(), count: z.number().int() })),
-  daily: z.array(z.object({ date: z.string(), pageViews: z.number().int(), sessions: z.number().int(), conversions: z.number().int() })),
+  topPages: z.array(z.object({ page: z.string(), views: count, uniqueUsers: count })),
+  conversionEvents: z.array(z.object({ eventType: z.string(), count })),
+  daily: z.array(z.object({ date: z.string(), pageViews: count, sessions: count, conversions: count })),
 });
 
 export const analytics = {

@@ -1,7 +1,8 @@
 import { businessProfile as domain } from '@crm/domain';
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { contract, noInput, numberedPage, page, pageSize, requiredText, text, timestamp } from './shared.ts';
+import { numberedPage } from './answers.ts';
+import { contract, noInput, page, pageSize, requiredText, text, timestamp } from './shared.ts';
 
 // The caller's own business profile and ICP scoring (document 000, /v1/business-profile). The
 // document names the fields industry, team_size, target_geos, target_industries and

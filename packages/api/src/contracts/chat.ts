@@ -1,5 +1,6 @@
 import { chat as domain } from '@crm/domain';
 import { z } from 'zod';
+import { userName } from './answers.ts';
 import { contract, noInput, requiredText, text, timestamp, userId, uuid } from './shared.ts';
 
 // Document 001's chat: direct messages (one channel per pair of users) and named groups. Every
@@ -10,8 +11,7 @@ const { messageLength, groupNameLength, groupMembers } = domain.CHAT_LIMITS;
 
 export const ChatUser = z.object({
   id: z.number().int(),
-  firstName: z.string(),
-  lastName: z.string(),
+  ...userName,
   name: z.string(),
   email: z.string(),
   role: z.string(),
@@ -19,8 +19,7 @@ export const ChatUser = z.object({
 
 export const ChannelMember = z.object({
   id: z.number().int(),
-  firstName: z.string(),
-  lastName: z.string(),
+  ...userName,
   name: z.string(),
   active: z.boolean().describe('false once the user is deactivated; their messages stay'),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { LIMITS } from '../limits.ts';
 import { jsonValue } from './people.ts';
-import { contract, page, pageSize, requiredText, resourceAccess, text, timestamp, userId, uuid } from './shared.ts';
+import { deleted, storedJson, timestamps, userName } from './answers.ts';
+import { contract, page, replaceAndUpdate, requiredText, resourceAccess, resultsPage, text, userId, uuid } from './shared.ts';
 
 // Companies: one aggregate, shown by document 003 as organizations (and later by document 002 as
 // accounts). Field names follow document 003's so its snake_case face is derived key by key.
@@ -12,11 +12,10 @@ export const Organization = z.object({
   id: uuid,
   platform: z.number().int().describe("the tenant's number"),
   name: z.string(),
-  address: z.unknown(),
+  address: storedJson,
   owner: z.number().int().nullable(),
-  metadata: z.unknown(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+  metadata: storedJson,
+  ...timestamps,
 });
 export type Organization = z.infer<typeof Organization>;
 
@@ -37,8 +36,7 @@ export const organizations = {
   list: contract('companies.organizations.list', {
     summary: 'List organizations, oldest first; filters owner and name.',
     access: list,
-    input: z.object({ ...organizationFilters, page, pageSize }).default({ page: 1, pageSize: LIMITS.pageSize.default }),
-    output: z.object({ count: z.number().int(), page: z.number().int(), pageSize: z.number().int(), results: z.array(Organization) }),
+    ...resultsPage(organizationFilters, Organization),
   }),
   get: contract('companies.organizations.get', {
     summary: 'One organization.',
@@ -52,23 +50,12 @@ export const organizations = {
     input: z.object(organizationFields),
     output: Organization,
   }),
-  replace: contract('companies.organizations.replace', {
-    summary: 'Replace every editable field of an organization; what is left out goes back to its default.',
-    access: write,
-    input: z.object({ ...organizationId, ...organizationFields }),
-    output: Organization,
-  }),
-  update: contract('companies.organizations.update', {
-    summary: 'Change the given fields of an organization; only what changes is recorded.',
-    access: write,
-    input: z.object({ ...organizationId, ...organizationFields, name: organizationFields.name.optional() }),
-    output: Organization,
-  }),
+  ...replaceAndUpdate('companies.organizations', 'an organization', write, organizationId, organizationFields, Organization),
   delete: contract('companies.organizations.delete', {
     summary: 'Delete an organization; its persons are kept and their organization reference is cleared.',
     access: remove,
     input: z.object(organizationId),
-    output: z.object({ deleted: z.literal(true), id: uuid }),
+    output: deleted,
   }),
 };
 
@@ -99,8 +86,7 @@ export const AccountSummary = z.object({
   assignedTo: z.number().int().nullable().describe('a user id, as document 001 shows users'),
   contactCount: z.number().int(),
   openOpportunityCount: z.number().int(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+  ...timestamps,
 });
 export type AccountSummary = z.infer<typeof AccountSummary>;
 
@@ -118,8 +104,7 @@ export type Account = z.infer<typeof Account>;
 
 export const AccountContact = z.object({
   id: contactId,
-  firstName: z.string(),
-  lastName: z.string(),
+  ...userName,
   email: z.string().nullable(),
   title: z.string(),
   stage: z.string(),

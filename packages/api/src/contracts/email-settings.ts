@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { contract, email, page, rawText, text, timestamp, uuid } from './shared.ts';
+import { contract, email, noInput, page, rawText, text, timestamp, uuid } from './shared.ts';
 
 // Email settings of a tenant (document 001, /api/v1/settings/email/*) and its mail outbox. The
 // document names the paths only; the fields are ours (see the README). Every update takes the
@@ -83,7 +83,7 @@ export const smtp = {
   get: contract('emailSettings.smtp.get', {
     summary: 'Get SMTP configuration (the password never leaves the server).',
     access: MANAGE,
-    input: z.object({}).strict().optional(),
+    input: noInput,
     output: SmtpSettings,
   }),
   save: contract('emailSettings.smtp.save', {
@@ -121,7 +121,7 @@ const section = <R extends z.ZodType, U extends z.ZodRawShape>(name: string, wha
   get: contract(`emailSettings.${name}.get`, {
     summary: `Get ${what}.`,
     access: READ,
-    input: z.object({}).strict().optional(),
+    input: noInput,
     output: result,
   }),
   update: contract(`emailSettings.${name}.update`, {
@@ -167,7 +167,7 @@ export const deliverability = section(
 export const status = contract('emailSettings.status', {
   summary: 'Overall email configuration status and readiness.',
   access: READ,
-  input: z.object({}).strict().optional(),
+  input: noInput,
   output: z.object({
     ready: z.boolean().describe('mail is being sent (not only kept in the outbox)'),
     source: MailSource,

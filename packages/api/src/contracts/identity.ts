@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userName } from './answers.ts';
 import { contract, email, noInput, rawText, requiredText, text, timestamp, uuid } from './shared.ts';
 import { healthServices } from './health-services.ts';
 
@@ -14,8 +15,7 @@ const personName = requiredText(200);
 export const User = z.object({
   id: z.number().int(),
   email: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
+  ...userName,
   role: z.string(),
   status: z.string(),
   emailVerified: z.boolean(),
@@ -23,15 +23,9 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 
-export const Tenant = z.object({
-  id: uuid,
-  name: z.string(),
-  slug: z.string(),
-  plan: z.string(),
-  trialEndsAt: timestamp.nullable(),
-  status: z.string(),
-  createdAt: timestamp,
-});
+/** A tenant as anyone may see it, by its slug on a login page. */
+export const TenantName = z.object({ id: uuid, name: z.string(), slug: z.string() });
+export const Tenant = TenantName.extend({ plan: z.string(), trialEndsAt: timestamp.nullable(), status: z.string(), createdAt: timestamp });
 export type Tenant = z.infer<typeof Tenant>;
 
 export const Tokens = z.object({
@@ -61,7 +55,7 @@ export const tenants = {
     summary: 'A tenant’s name by its slug, for a login page; nothing a stranger should not see.',
     access: PUBLIC,
     input: z.object({ slug: text(63).toLowerCase() }),
-    output: z.object({ id: uuid, name: z.string(), slug: z.string() }),
+    output: TenantName,
   }),
   checkSlug: contract('tenants.checkSlug', {
     summary: 'Whether a slug is well-formed and still free.',

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import * as identity from './identity.ts';
 import * as pipeline from './pipeline.ts';
 import * as people from './people.ts';
@@ -20,8 +21,10 @@ import * as notifications from './notifications.ts';
 import * as teams from './teams.ts';
 import * as reports from './reports.ts';
 import * as analytics from './analytics.ts';
+import type { AnyContract } from './shared.ts';
 
 export * from './shared.ts';
+export * from './answers.ts';
 export { identity, pipeline };
 export { people, companies };
 export { account };
@@ -38,55 +41,46 @@ export { notifications };
 export { teams };
 export { reports, analytics };
 
-/** Every contract, for the tests and tools that walk them all. */
-export const allContracts = [
-  ...Object.values(reports.reports),
-  ...Object.values(reports.schedules),
-  ...Object.values(analytics.analytics),
-  ...Object.values(notifications.notifications),
-  ...Object.values(notifications.preferences),
-  ...Object.values(notifications.rules),
-  ...Object.values(identity.tenants),
-  ...Object.values(identity.auth),
-  ...Object.values(account.passwords),
-  ...Object.values(account.emailVerification),
-  ...Object.values(account.profile),
-  ...Object.values(account.preferences),
-  ...Object.values(identity.apiKeys),
-  ...Object.values(users.users),
-  ...Object.values(identity.health),
-  ...Object.values(pipeline.stages),
-  ...Object.values(pipeline.deals),
-  ...Object.values(pipeline.contacts),
-  ...Object.values(pipeline.activities),
-  pipeline.leaderboard,
-  ...Object.values(pipeline.board),
-  ...Object.values(people.persons),
-  ...Object.values(companies.organizations),
-  ...Object.values(companies.accounts),
-  ...Object.values(emailSettings.smtp),
-  ...Object.values(emailSettings.sender),
-  ...Object.values(emailSettings.tracking),
-  ...Object.values(emailSettings.compliance),
-  ...Object.values(emailSettings.footer),
-  ...Object.values(emailSettings.deliverability),
-  emailSettings.status,
-  ...Object.values(emailSettings.outbox),
-  ...Object.values(access.profiles),
-  access.permissionsMe,
-  ...Object.values(access.orgSettings),
-  ...Object.values(registry.registry),
-  ...Object.values(platformEvents.platformEvents),
-  ...Object.values(privacy.persons),
-  ...Object.values(businessProfile.businessProfile),
-  ...Object.values(setup.setupHub),
-  ...Object.values(notificationTemplates.templates),
-  notificationAnalytics.overview,
-  notificationAnalytics.digest,
-  ...Object.values(notificationAnalytics.digestSettings),
-  ...Object.values(billing.billingContracts),
-  ...Object.values(chat.chat),
-  ...Object.values(me.me),
-  ...Object.values(teams.teams),
-  ...Object.values(teams.org),
-];
+const modules = {
+  identity,
+  pipeline,
+  people,
+  companies,
+  account,
+  users,
+  emailSettings,
+  access,
+  registry,
+  platformEvents,
+  privacy,
+  businessProfile,
+  setup,
+  notificationTemplates,
+  notificationAnalytics,
+  billing,
+  chat,
+  me,
+  notifications,
+  teams,
+  reports,
+  analytics,
+};
+
+function isContract(v: unknown): v is AnyContract {
+  return (
+    typeof v === 'object' && v !== null && typeof (v as AnyContract).path === 'string' && (v as AnyContract).input instanceof z.ZodType
+  );
+}
+
+/** A contract, or a group of them such as `pipeline.deals`: what a module exports that names procedures. */
+function contractsIn(v: unknown): AnyContract[] {
+  if (isContract(v)) return [v];
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return [];
+  return Object.values(v).filter(isContract);
+}
+
+/**
+ * Every contract, for the tests and tools that walk them all: what each module exports, alone or in
+ * groups, each once (a contract a module exports both alone and in a group is still one procedure).
+ */
+export const allContracts: AnyContract[] = [...new Set(Object.values(modules).flatMap((m) => Object.values(m).flatMap(contractsIn)))];

@@ -1,6 +1,6 @@
 import { notificationDigest } from '@crm/domain';
 import { z } from 'zod';
-import { contract, text, timestamp } from './shared.ts';
+import { contract, noInput, text, timestamp } from './shared.ts';
 
 // Notification delivery analytics, digest statistics and each user's digest settings (document
 // 001, /api/v1/notifications/analytics). Every member sees their own notifications' figures; a
@@ -58,7 +58,7 @@ export const overview = contract('notificationAnalytics.overview', {
 export const digest = contract('notificationAnalytics.digest', {
   summary: 'Get digest delivery statistics.',
   access: SELF,
-  input: z.object({}).strict().optional(),
+  input: noInput,
   output: z.object({
     scope: Scope,
     digestsSent: count,
@@ -94,7 +94,7 @@ export const digestSettings = {
   get: contract('notificationAnalytics.digestSettings.get', {
     summary: "Get current user's digest settings (frequency, time).",
     access: SELF,
-    input: z.object({}).strict().optional(),
+    input: noInput,
     output: DigestSettings,
   }),
   update: contract('notificationAnalytics.digestSettings.update', {

@@ -1,5 +1,6 @@
 import { notifications as domain } from '@crm/domain';
 import { z } from 'zod';
+import { limitPage } from './answers.ts';
 import { contract, noInput, page, pageSize, requiredText, timestamp, uuid } from './shared.ts';
 
 // One's own notifications (documents 001 and 000): the inbox and its read state, the catalogue of
@@ -7,6 +8,11 @@ import { contract, noInput, page, pageSize, requiredText, timestamp, uuid } from
 // channels. Every use case acts on the caller's own notifications only.
 
 const SELF = { permission: 'notifications.self' } as const;
+
+/** A use case on the caller's own notifications: each one here needs `notifications.self`, and only that. */
+function own<const P extends string, I extends z.ZodType, O extends z.ZodType>(path: P, c: { summary: string; input: I; output: O }) {
+  return contract(path, { summary: c.summary, access: SELF, input: c.input, output: c.output });
+}
 
 const channelFlags = z.object({ in_app: z.boolean(), email: z.boolean() }).describe('per channel: in_app, email');
 
@@ -26,14 +32,7 @@ export const Notification = z.object({
   cursor: z.string().describe('the order it was written in; the WebSocket resumes after it'),
 });
 
-const NotificationPage = z.object({
-  notifications: z.array(Notification),
-  total: z.number().int(),
-  page: z.number().int(),
-  limit: z.number().int(),
-  totalPages: z.number().int(),
-  unreadCount: z.number().int(),
-});
+const NotificationPage = limitPage('notifications', Notification).extend({ unreadCount: z.number().int() });
 
 const byId = z.object({ id: uuid });
 const pageInput = { page, limit: pageSize };
@@ -85,60 +84,51 @@ export const Channel = z.object({
 });
 
 export const notifications = {
-  list: contract('notifications.list', {
+  list: own('notifications.list', {
     summary: 'The caller’s notifications, newest first, paged; `unread` keeps only unread ones. Dismissed ones are left out.',
-    access: SELF,
     input: z.object({ ...pageInput, unread: z.boolean().default(false) }),
     output: NotificationPage,
   }),
-  history: contract('notifications.history', {
+  history: own('notifications.history', {
     summary: 'The caller’s recent notifications, newest first, read and dismissed ones included.',
-    access: SELF,
     input: z.object(pageInput),
     output: NotificationPage,
   }),
-  unreadCount: contract('notifications.unreadCount', {
+  unreadCount: own('notifications.unreadCount', {
     summary: 'How many of the caller’s notifications are unread (the badge).',
-    access: SELF,
     input: noInput,
     output: z.object({ count: z.number().int() }),
   }),
-  markRead: contract('notifications.markRead', {
+  markRead: own('notifications.markRead', {
     summary: 'Marks one of the caller’s notifications read (again: no change). Another user’s or a dismissed one: 404.',
-    access: SELF,
     input: byId,
     output: Notification,
   }),
-  markAllRead: contract('notifications.markAllRead', {
+  markAllRead: own('notifications.markAllRead', {
     summary: 'Marks every notification of the caller read.',
-    access: SELF,
     input: noInput,
     output: z.object({ unreadCount: z.number().int() }),
   }),
-  dismiss: contract('notifications.dismiss', {
+  dismiss: own('notifications.dismiss', {
     summary: 'Removes a notification from the caller’s inbox (the history keeps it). Another user’s or one already dismissed: 404.',
-    access: SELF,
     input: byId,
     output: z.object({ id: uuid, dismissed: z.literal(true) }),
   }),
 };
 
 export const preferences = {
-  catalog: contract('notifications.preferences.catalog', {
+  catalog: own('notifications.preferences.catalog', {
     summary: 'Every kind of notification, grouped by module, with its default channels and the caller’s overrides.',
-    access: SELF,
     input: noInput,
     output: z.object({ modules: z.array(z.object({ module: z.string(), events: z.array(CatalogueEvent) })) }),
   }),
-  get: contract('notifications.preferences.get', {
+  get: own('notifications.preferences.get', {
     summary: 'The caller’s channel choices merged with the defaults, and their Do Not Disturb.',
-    access: SELF,
     input: noInput,
     output: z.object({ preferences: z.array(CatalogueEvent), dnd: DndView }),
   }),
-  set: contract('notifications.preferences.set', {
+  set: own('notifications.preferences.set', {
     summary: 'Turns one channel of one kind of notification on or off for the caller (an upsert). Unknown key or channel: 400.',
-    access: SELF,
     input: z.object({
       eventKey: requiredText(100),
       channel: requiredText(32).describe(`one of ${domain.NOTIFICATION_CHANNELS.join(', ')}`),
@@ -146,36 +136,31 @@ export const preferences = {
     }),
     output: CatalogueEvent,
   }),
-  getDnd: contract('notifications.preferences.getDnd', {
+  getDnd: own('notifications.preferences.getDnd', {
     summary: 'The caller’s Do Not Disturb window.',
-    access: SELF,
     input: noInput,
     output: DndView,
   }),
-  setDnd: contract('notifications.preferences.setDnd', {
+  setDnd: own('notifications.preferences.setDnd', {
     summary: 'Sets the caller’s Do Not Disturb window; inside it, email is held until the window ends (in-app still lands).',
-    access: SELF,
     input: Dnd,
     output: DndView,
   }),
 };
 
 export const rules = {
-  list: contract('notifications.rules.list', {
+  list: own('notifications.rules.list', {
     summary: 'The caller’s notification rules: one per kind of notification (rule type `event`).',
-    access: SELF,
     input: noInput,
     output: z.object({ rules: z.array(Rule) }),
   }),
-  toggle: contract('notifications.rules.toggle', {
+  toggle: own('notifications.rules.toggle', {
     summary: 'Switches one rule on or off for the caller, keeping its channel choices. Unknown rule: 404.',
-    access: SELF,
     input: z.object({ ruleType: requiredText(32), ruleId: requiredText(100) }),
     output: Rule,
   }),
-  channels: contract('notifications.rules.channels', {
+  channels: own('notifications.rules.channels', {
     summary: 'The delivery channels and their state: in-app and email; Slack and webhook are not available.',
-    access: SELF,
     input: noInput,
     output: z.object({ channels: z.array(Channel) }),
   }),

@@ -1,7 +1,21 @@
 import { people } from '@crm/domain';
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { contract, email, isoDateTime, isStorableText, page, pageSize, requiredText, text, timestamp, userId, uuid } from './shared.ts';
+import { deleted, storedJson, timestamps } from './answers.ts';
+import {
+  contract,
+  email,
+  isoDateTime,
+  isStorableText,
+  replaceAndUpdate,
+  requiredText,
+  resourceAccess,
+  resultsPage,
+  text,
+  timestamp,
+  userId,
+  uuid,
+} from './shared.ts';
 
 // Persons (document 003) in the domain's vocabulary, camelCase; the field names follow the
 // document's (organization, owner, platformUser) so its snake_case face is derived key by key.
@@ -30,18 +44,15 @@ export const jsonValue = z
 
 export const LifecycleStage = z.enum(people.LIFECYCLE_STAGES);
 
-const read = { permission: 'Ibl.CRM/Persons/read' } as const;
-const list = { permission: 'Ibl.CRM/Persons/list' } as const;
-const write = { permission: 'Ibl.CRM/Persons/write' } as const;
-const remove = { permission: 'Ibl.CRM/Persons/delete' } as const;
+const { read, list, write, delete: remove } = resourceAccess('Ibl.CRM/Persons');
 
 export const Person = z.object({
   id: uuid,
   platform: z.number().int().describe("the tenant's number"),
   name: z.string(),
   primaryEmail: z.string().optional().describe('absent when the person has none'),
-  emails: z.unknown(),
-  contactNumbers: z.unknown(),
+  emails: storedJson,
+  contactNumbers: storedJson,
   jobTitle: z.string(),
   organization: uuid.nullable(),
   owner: z.number().int().nullable(),
@@ -49,9 +60,8 @@ export const Person = z.object({
   lifecycleStage: LifecycleStage,
   uniqueId: z.string(),
   active: z.boolean(),
-  metadata: z.unknown(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+  metadata: storedJson,
+  ...timestamps,
   mergedInto: uuid.optional().describe('only on a person merged away: the surviving person'),
 });
 export type Person = z.infer<typeof Person>;
@@ -130,8 +140,7 @@ export const persons = {
   list: contract('people.persons.list', {
     summary: 'List persons, oldest first; filters lifecycle stage, owner, organization, creation time, a metadata key and name.',
     access: list,
-    input: z.object({ ...personFilters, page, pageSize }).default({ page: 1, pageSize: LIMITS.pageSize.default }),
-    output: z.object({ count: z.number().int(), page: z.number().int(), pageSize: z.number().int(), results: z.array(Person) }),
+    ...resultsPage(personFilters, Person),
   }),
   get: contract('people.persons.get', { summary: 'One person.', access: read, input: z.object(personId), output: Person }),
   create: contract('people.persons.create', {
@@ -140,23 +149,12 @@ export const persons = {
     input: z.object(personFields),
     output: Person,
   }),
-  replace: contract('people.persons.replace', {
-    summary: 'Replace every editable field of a person; what is left out goes back to its default.',
-    access: write,
-    input: z.object({ ...personId, ...personFields }),
-    output: Person,
-  }),
-  update: contract('people.persons.update', {
-    summary: 'Change the given fields of a person; only what changes is recorded.',
-    access: write,
-    input: z.object({ ...personId, ...personFields, name: personFields.name.optional() }),
-    output: Person,
-  }),
+  ...replaceAndUpdate('people.persons', 'a person', write, personId, personFields, Person),
   delete: contract('people.persons.delete', {
     summary: 'Delete a person; deals that named them no longer show them.',
     access: remove,
     input: z.object(personId),
-    output: z.object({ deleted: z.literal(true), id: uuid }),
+    output: deleted,
   }),
   invite: contract('people.persons.invite', {
     summary: "Invite a person to the platform: a pending user with the person's email, bound to the person, and the invitation mail.",

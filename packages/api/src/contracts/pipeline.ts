@@ -1,7 +1,7 @@
 import { pipeline } from '@crm/domain';
 import { z } from 'zod';
-import { LIMITS } from '../limits.ts';
-import { contract, email, isoDateTime, noInput, page, pageSize, requiredText, text, timestamp, userId, uuid } from './shared.ts';
+import { deleted, listOf, numberedPage, timestamps } from './answers.ts';
+import { contract, email, isoDateTime, noInput, pagedBy, requiredText, text, timestamp, userId, uuid } from './shared.ts';
 
 // The pipeline CRM (document 000) in the domain's vocabulary. Document 000's snake_case is the REST
 // face's business (packages/rest/src/v1-crm); internal clients see these names.
@@ -28,8 +28,7 @@ export const Stage = z.object({
   isWon: z.boolean(),
   isLost: z.boolean(),
   version: z.number().int(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+  ...timestamps,
 });
 export type Stage = z.infer<typeof Stage>;
 
@@ -101,8 +100,7 @@ export const Deal = z.object({
   stageEnteredAt: timestamp,
   version: z.number().int(),
   createdBy: z.number().int().nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+  ...timestamps,
 });
 export type Deal = z.infer<typeof Deal>;
 
@@ -115,8 +113,7 @@ export const DealContact = z.object({
   phone: z.string().nullable(),
   title: z.string().nullable(),
   role: z.string().nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+  ...timestamps,
 });
 export type DealContact = z.infer<typeof DealContact>;
 
@@ -149,6 +146,7 @@ const filters = {
 
 const dealRead = { permission: 'crm.deals.read', plan: PRO } as const;
 const dealWrite = { permission: 'crm.deals.write', plan: PRO } as const;
+const byDeal = z.object({ dealId: uuid });
 
 /** Cards per column on the board. */
 export const perStage = z.number().int().min(1).max(200).default(25);
@@ -182,19 +180,13 @@ export const deals = {
   list: contract('pipeline.deals.list', {
     summary: 'List deals, newest first; filters stage, owner, minimum value and text.',
     access: dealRead,
-    input: z.object({ ...filters, page, pageSize }).default({ page: 1, pageSize: LIMITS.pageSize.default }),
-    output: z.object({
-      deals: z.array(Deal),
-      total: z.number().int(),
-      page: z.number().int(),
-      pageSize: z.number().int(),
-      hasMore: z.boolean(),
-    }),
+    input: pagedBy(filters),
+    output: numberedPage('deals', Deal),
   }),
   get: contract('pipeline.deals.get', {
     summary: 'One deal with its contacts and activities.',
     access: dealRead,
-    input: z.object({ dealId: uuid }),
+    input: byDeal,
     output: Deal.extend({ contacts: z.array(DealContact), activities: z.array(Activity) }),
   }),
   update: contract('pipeline.deals.update', {
@@ -220,7 +212,7 @@ export const deals = {
     summary: 'Delete a deal; its timeline keeps the history.',
     access: dealWrite,
     input: z.object({ dealId: uuid, expectedVersion }),
-    output: z.object({ deleted: z.literal(true), id: uuid }),
+    output: deleted,
   }),
   kanban: contract('pipeline.deals.kanban', {
     summary: 'The board: every stage with its count, value and first page of cards; stageId with cursor pages one column.',
@@ -239,7 +231,7 @@ export const deals = {
   timeline: contract('pipeline.deals.timeline', {
     summary: 'Who changed what on a deal, when, before and after; kept after the deal is deleted.',
     access: dealRead,
-    input: z.object({ dealId: uuid }),
+    input: byDeal,
     output: z.object({ dealId: uuid, entries: z.array(TimelineEntry) }),
   }),
   export: contract('pipeline.deals.export', {
@@ -260,13 +252,12 @@ const personFields = {
   role: text(100).optional(),
 };
 
+/** The list of a deal's contacts or activities, under that name. */
+const listOfDeal = <const K extends string, S extends z.ZodType>(key: K, item: S, summary: string) =>
+  contract(`pipeline.${key}.list`, { summary, access: dealRead, input: byDeal, output: listOf(key, item) });
+
 export const contacts = {
-  list: contract('pipeline.contacts.list', {
-    summary: 'Contacts attached to a deal.',
-    access: dealRead,
-    input: z.object({ dealId: uuid }),
-    output: z.object({ contacts: z.array(DealContact) }),
-  }),
+  list: listOfDeal('contacts', DealContact, 'Contacts attached to a deal.'),
   attach: contract('pipeline.contacts.attach', {
     summary: 'Attach a contact: a person by personId, or by email (linking a known person), or a new one.',
     access: dealWrite,
@@ -283,17 +274,12 @@ export const contacts = {
     summary: 'Detach a contact from its deal; the person stays.',
     access: dealWrite,
     input: z.object({ contactId: uuid }),
-    output: z.object({ deleted: z.literal(true), id: uuid }),
+    output: deleted,
   }),
 };
 
 export const activities = {
-  list: contract('pipeline.activities.list', {
-    summary: "A deal's activities, newest first: calls, emails, notes, meetings, tasks and stage changes.",
-    access: dealRead,
-    input: z.object({ dealId: uuid }),
-    output: z.object({ activities: z.array(Activity) }),
-  }),
+  list: listOfDeal('activities', Activity, "A deal's activities, newest first: calls, emails, notes, meetings, tasks and stage changes."),
   log: contract('pipeline.activities.log', {
     summary: 'Log an activity on a deal.',
     access: dealWrite,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limitPage } from './answers.ts';
 import { contract, isoDateTime, isStorableText, page, pageSize, timestamp, uuid } from './shared.ts';
 
 // Document 001's platform events: analytics facts about a canonical entity (a person or a company
@@ -78,13 +79,7 @@ export const PlatformEvent = z.object({
   actorUserId: z.number().int().nullable(),
 });
 
-export const PlatformEventPage = z.object({
-  events: z.array(PlatformEvent),
-  total: z.number().int(),
-  page: z.number().int(),
-  limit: z.number().int(),
-  totalPages: z.number().int(),
-});
+export const PlatformEventPage = limitPage('events', PlatformEvent);
 
 const Count = z.number().int();
 /** The KPIs of an entity's events; the registry's profile shows them too. */
@@ -113,7 +108,8 @@ export const listFilters = {
   limit: pageSize,
 };
 
-const byCanonical = z.object({ canonicalId: uuid });
+/** The input naming a canonical entity; the registry's reads take it too. */
+export const byCanonical = z.object({ canonicalId: uuid });
 
 export const platformEvents = {
   write: contract('platformEvents.write', {

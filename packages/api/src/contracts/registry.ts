@@ -1,6 +1,7 @@
 import { registry as domain } from '@crm/domain';
 import { z } from 'zod';
-import { EventKpis, identifier, listFilters, PlatformEventPage } from './platform-events.ts';
+import { byCanonical, EventKpis, identifier, listFilters, PlatformEventPage } from './platform-events.ts';
+import { limitPage, storedJson, timestamps } from './answers.ts';
 import { contract, email, page, pageSize, requiredText, text, timestamp, uuid } from './shared.ts';
 
 // Document 001's entity registry. A canonical entity is a person (document 003's person) or an
@@ -42,25 +43,16 @@ export const Link = z.object({
   linkedAt: timestamp,
 });
 
-export const CanonicalSummary = z.object({
-  id: uuid,
-  entityClass,
-  name: z.string(),
-  email: z.string().nullable(),
-  linkCount: z.number().int(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+/** What names a canonical entity, in its summary and in full. */
+const canonicalName = { id: uuid, entityClass, name: z.string(), email: z.string().nullable() };
+
+export const CanonicalSummary = z.object({ ...canonicalName, linkCount: z.number().int(), ...timestamps });
 
 export const Canonical = z.object({
-  id: uuid,
-  entityClass,
-  name: z.string(),
-  email: z.string().nullable(),
+  ...canonicalName,
   status: z.enum(['active', 'merged']),
   mergedInto: uuid.nullable().describe('the survivor, once merged: this id keeps resolving'),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+  ...timestamps,
   links: z.array(Link),
 });
 
@@ -95,8 +87,8 @@ export const Profile = z.object({
   record: z.object({
     name: z.string(),
     email: z.string().nullable(),
-    emails: z.unknown(),
-    phones: z.unknown(),
+    emails: storedJson,
+    phones: storedJson,
     jobTitle: z.string().nullable(),
     organizationId: uuid.nullable(),
     lifecycleStage: z.string().nullable(),
@@ -111,7 +103,6 @@ export const Profile = z.object({
   events: EventKpis,
 });
 
-const byCanonical = z.object({ canonicalId: uuid });
 const newEntity = {
   name: text(200).optional(),
   email: email.optional(),
@@ -139,13 +130,7 @@ export const registry = {
       app: identifier(64).optional(),
       q: text(200).optional(),
     }),
-    output: z.object({
-      entities: z.array(CanonicalSummary),
-      total: z.number().int(),
-      page: z.number().int(),
-      limit: z.number().int(),
-      totalPages: z.number().int(),
-    }),
+    output: limitPage('entities', CanonicalSummary),
   }),
   byEntity: contract('registry.byEntity', {
     summary: 'Reverse lookup: the canonical entity a record of an app is linked to, with the link.',

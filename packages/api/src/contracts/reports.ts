@@ -1,6 +1,7 @@
 import { reports as domain } from '@crm/domain';
 import { z } from 'zod';
 import { cronProblem } from '../reports/cron.ts';
+import { deleted, timestamps } from './answers.ts';
 import { contract, email, noInput, requiredText, timestamp, uuid } from './shared.ts';
 
 // Document 000's reports: industry benchmarks (pre-computed rollups, read only here), their A4
@@ -83,8 +84,7 @@ export const Schedule = z.object({
   nextRunAt: timestamp.nullable(),
   lastRun: LastRun.nullable(),
   createdBy: z.number().int().nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+  ...timestamps,
 });
 export type Schedule = z.infer<typeof Schedule>;
 
@@ -159,6 +159,6 @@ export const schedules = {
     summary: 'Cancel a schedule: it fires no more.',
     access: SCHEDULE,
     input: z.object(reportId),
-    output: z.object({ deleted: z.literal(true), id: uuid }),
+    output: deleted,
   }),
 };

@@ -72,10 +72,50 @@ export const resourceAccess = <const R extends string>(resource: R) => ({
   delete: { permission: `${resource}/delete` as const },
 });
 
-/** A page of a list numbered from 1: the items under their own name, the total, and whether more follow. */
-export function numberedPage<const K extends string, S extends z.ZodType>(key: K, item: S) {
-  const items = { [key]: z.array(item) } as { [P in K]: z.ZodArray<S> };
-  return z.object({ ...items, total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), hasMore: z.boolean() });
+/** Filters (each optional) with the page asked for; sent without any, the first page. */
+export function pagedBy<F extends Record<string, z.ZodOptional>>(filters: F) {
+  const shape = { ...filters, page, pageSize };
+  // Every filter is optional, so the paging alone is a whole input: zod cannot see that of a generic shape.
+  const firstPage = { page: 1, pageSize: LIMITS.pageSize.default };
+  return z.object(shape).default(firstPage as z.util.NoUndefined<z.output<z.ZodObject<typeof shape>>>);
+}
+
+/** A document 003 list: filters and paging in; the count, the page, its size and its results out. */
+export function resultsPage<F extends Record<string, z.ZodOptional>, S extends z.ZodType>(filters: F, item: S) {
+  const output = z.object({ count: z.number().int(), page: z.number().int(), pageSize: z.number().int(), results: z.array(item) });
+  return { input: pagedBy(filters), output };
+}
+
+/** The shape with its name optional, as an update takes it. */
+type NameOptional<S extends z.ZodRawShape> = { [K in keyof S]: K extends 'name' ? z.ZodOptional<S[K]> : S[K] };
+
+/**
+ * The replace and update of a document 003 resource, named by `noun` ("a person"): replace takes every
+ * editable field and resets what is left out, update takes the given ones (the name too is optional).
+ */
+export function replaceAndUpdate<
+  const P extends string,
+  const A extends Access,
+  I extends z.ZodRawShape,
+  F extends z.ZodRawShape & { name: z.ZodType },
+  O extends z.ZodType,
+>(path: P, noun: string, access: A, id: I, fields: F, output: O) {
+  // The name keeps its place among the fields; the cast says what spreading generic shapes cannot.
+  const given = { ...id, ...fields, name: fields.name.optional() } as NameOptional<I & F>;
+  return {
+    replace: contract(`${path}.replace`, {
+      summary: `Replace every editable field of ${noun}; what is left out goes back to its default.`,
+      access,
+      input: z.object({ ...id, ...fields }),
+      output,
+    }),
+    update: contract(`${path}.update`, {
+      summary: `Change the given fields of ${noun}; only what changes is recorded.`,
+      access,
+      input: z.object(given),
+      output,
+    }),
+  };
 }
 
 /** A contract that takes nothing. */

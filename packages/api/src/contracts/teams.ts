@@ -1,5 +1,6 @@
 import { teams as domain } from '@crm/domain';
 import { z } from 'zod';
+import { numberedPage, timestamps, userName } from './answers.ts';
 import { contract, email, noInput, page, pageSize, rawText, requiredText, text, timestamp, userId, uuid } from './shared.ts';
 
 // Teams and the org (document 000), in the domain's vocabulary. Document 000's snake_case is
@@ -23,16 +24,14 @@ export const Team = z.object({
   memberCount: z.number().int(),
   createdBy: z.number().int().nullable(),
   version: z.number().int(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+  ...timestamps,
 });
 
 export const TeamMember = z.object({
   userId: z.number().int(),
   role,
   email: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
+  ...userName,
   joinedAt: timestamp,
 });
 
@@ -152,13 +151,7 @@ export const teams = {
     summary: "The team's audit log (owner or admin), newest first: invitations, joins, role changes, removals, renames.",
     access: read,
     input: teamId.extend({ page, pageSize }),
-    output: z.object({
-      entries: z.array(ActivityEntry),
-      total: z.number().int(),
-      page: z.number().int(),
-      pageSize: z.number().int(),
-      hasMore: z.boolean(),
-    }),
+    output: numberedPage('entries', ActivityEntry),
   }),
 };
 

@@ -1,6 +1,7 @@
 import { identity } from '@crm/domain';
 import { z } from 'zod';
 import { password, User } from './identity.ts';
+import { limitPage } from './answers.ts';
 import { contract, email, page, pageSize, rawText, requiredText, text, timestamp, userId } from './shared.ts';
 
 // Managing a tenant's users (document 001): invite, list, change, deactivate, reactivate, erase,
@@ -45,13 +46,7 @@ export const users = {
       search: text(200).optional(),
       status: z.enum(['invited', 'active', 'inactive']).optional(),
     }),
-    output: z.object({
-      users: z.array(ManagedUser),
-      total: z.number().int(),
-      page: z.number().int(),
-      limit: z.number().int(),
-      totalPages: z.number().int(),
-    }),
+    output: limitPage('users', ManagedUser),
   }),
   get: contract('users.get', {
     summary: 'A user of the tenant by id.',
