@@ -38,24 +38,21 @@ export async function issueTokens(services: Services, tenantId: string, user: id
 }
 
 async function storeRefresh(tx: Tx, services: Services, tenantId: string, userId: number, familyId: string, hash: string, nowS: number) {
-  const id = randomUUID();
-  await tx
-    .insertInto('refresh_tokens')
-    .values({
-      tenant_id: tenantId,
-      id,
-      user_id: userId,
-      family_id: familyId,
-      token_hash: hash,
-      expires_at: new Date((nowS + services.refreshTokenTtlS) * 1000),
-      revoked_at: null,
-      replaced_by: null,
-      created_at: services.clock.now(),
-      grace_until: null,
-      grace_pair: null,
-    })
-    .execute();
-  return id;
+  const row = {
+    tenant_id: tenantId,
+    id: randomUUID(),
+    user_id: userId,
+    family_id: familyId,
+    token_hash: hash,
+    expires_at: new Date((nowS + services.refreshTokenTtlS) * 1000),
+    revoked_at: null,
+    replaced_by: null,
+    created_at: services.clock.now(),
+    grace_until: null,
+    grace_pair: null,
+  };
+  await tx.insertInto('refresh_tokens').values(row).execute();
+  return row.id;
 }
 
 const refused = () =>

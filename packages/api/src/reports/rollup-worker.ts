@@ -26,12 +26,12 @@ export class RollupRefresher extends PolledWorker {
 
   constructor(
     private readonly services: Services,
-    options: RollupRefresherOptions = {},
+    { pollMs = 60_000, maxAgeMs = 3_600_000, batchSize = 50, log = services.log }: RollupRefresherOptions = {},
   ) {
     super();
-    this.maxAgeMs = options.maxAgeMs ?? 3_600_000;
-    this.batchSize = options.batchSize ?? 50;
-    this.loop = new PollingLoop('benchmark rollups', options.pollMs ?? 60_000, () => this.runOnce(), options.log ?? services.log);
+    this.maxAgeMs = maxAgeMs;
+    this.batchSize = batchSize;
+    this.loop = new PollingLoop('benchmark rollups', pollMs, () => this.runOnce(), log);
   }
 
   /** One round: the tenants whose rollups are stale, refreshed; returns their ids. */

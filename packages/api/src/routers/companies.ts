@@ -1,8 +1,8 @@
-import type { Tx } from '@crm/db';
 import { companies } from '@crm/domain';
 import { type Organization, organizations as c } from '../contracts/companies.ts';
 import { mutation, query, router } from '../trpc.ts';
 import { givenAs } from './given.ts';
+import { platformPage, withPlatform } from './platform-records.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
 
 // Companies, as document 003's organizations.
@@ -24,17 +24,15 @@ const values = (i: Fields): Partial<companies.CompanyValues> =>
   givenAs<companies.CompanyValues>()(i, { name: 'name', address: 'address', owner: 'owner_user_id', metadata: 'metadata' });
 
 /** An organization with its tenant's platform number (document 003 shows it on every record). */
-const shown = async (tx: Tx, tenantId: string, row: companies.CompaniesTable) =>
-  organizationDto(row, await companies.platformNumber(tx, tenantId));
+const shown = withPlatform(organizationDto);
 
 export const organizationsRouter = router({
   list: query(c.list, ({ ctx, input }) =>
     runQuery(ctx, async (tx) => {
       const tenantId = ctx.principal.tenantId;
       const filters = { name: input.name, ownerUserId: input.owner };
-      const { rows, count } = await companies.listCompanies(tx, tenantId, filters, input.page, input.pageSize);
-      const platform = await companies.platformNumber(tx, tenantId);
-      return { count, page: input.page, pageSize: input.pageSize, results: rows.map((r) => organizationDto(r, platform)) };
+      const found = await companies.listCompanies(tx, tenantId, filters, input.page, input.pageSize);
+      return platformPage(tx, tenantId, found, input, organizationDto);
     }),
   ),
 

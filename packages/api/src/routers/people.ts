@@ -1,8 +1,10 @@
-import { companies, type identity, people } from '@crm/domain';
+import { type identity, people } from '@crm/domain';
+import type { z } from 'zod';
 import { type Person, persons as c } from '../contracts/people.ts';
 import { type AuthedContext, mutation, query, router } from '../trpc.ts';
 import { mailInvitation } from './users.ts';
 import { runCommand, runQuery } from '../unit-of-work.ts';
+import { platformPage, withPlatform } from './platform-records.ts';
 
 // Document 003's persons: the same person aggregate deal contacts use.
 
@@ -59,58 +61,49 @@ function values(i: Fields): Partial<people.PersonValues> {
   return v;
 }
 
+/** The contract's list filters in the domain's terms. */
+const filtersOf = (i: z.output<typeof c.list.input>) => ({
+  lifecycleStage: i.lifecycleStage,
+  ownerUserId: i.owner,
+  organizationId: i.organization,
+  createdFrom: i.createdAtGte,
+  createdTo: i.createdAtLte,
+  metadataKey: i.metadataHasKey,
+  name: i.name,
+});
+
+/** A person with its tenant's platform number (document 003 shows it on every record). */
+const shown = withPlatform(personDto);
+
 export const personsRouter = router({
   list: query(c.list, ({ ctx, input }) =>
     runQuery(ctx, async (tx) => {
       const tenantId = ctx.principal.tenantId;
-      const { rows, count } = await people.listPersons(
-        tx,
-        tenantId,
-        {
-          lifecycleStage: input.lifecycleStage,
-          ownerUserId: input.owner,
-          organizationId: input.organization,
-          createdFrom: input.createdAtGte,
-          createdTo: input.createdAtLte,
-          metadataKey: input.metadataHasKey,
-          name: input.name,
-        },
-        input.page,
-        input.pageSize,
-      );
-      const platform = await companies.platformNumber(tx, tenantId);
-      return { count, page: input.page, pageSize: input.pageSize, results: rows.map((r) => personDto(r, platform)) };
+      const found = await people.listPersons(tx, tenantId, filtersOf(input), input.page, input.pageSize);
+      return platformPage(tx, tenantId, found, input, personDto);
     }),
   ),
 
   get: query(c.get, ({ ctx, input }) =>
     runQuery(ctx, async (tx) => {
+      const tenantId = ctx.principal.tenantId;
       // A merged-away person still resolves: inactive, pointing at the survivor, so old links work.
-      const row = await people.resolvePerson(tx, ctx.principal.tenantId, input.personId);
+      const row = await people.resolvePerson(tx, tenantId, input.personId);
       if (!row) throw people.notFoundPerson(input.personId);
-      return personDto(row, await companies.platformNumber(tx, ctx.principal.tenantId));
+      return shown(tx, tenantId, row);
     }),
   ),
 
   create: mutation(c.create, ({ ctx, input }) =>
-    runCommand(ctx, async (cmd) => {
-      const row = await people.addPersonRecord(cmd, { ...values(input), name: input.name });
-      return personDto(row, await companies.platformNumber(cmd.tx, cmd.tenantId));
-    }),
+    runCommand(ctx, async (cmd) => shown(cmd.tx, cmd.tenantId, await people.addPersonRecord(cmd, { ...values(input), name: input.name }))),
   ),
 
   replace: mutation(c.replace, ({ ctx, input }) =>
-    runCommand(ctx, async (cmd) => {
-      const row = await people.changePersonRecord(cmd, input.personId, values(input), true);
-      return personDto(row, await companies.platformNumber(cmd.tx, cmd.tenantId));
-    }),
+    runCommand(ctx, async (cmd) => shown(cmd.tx, cmd.tenantId, await people.changePersonRecord(cmd, input.personId, values(input), true))),
   ),
 
   update: mutation(c.update, ({ ctx, input }) =>
-    runCommand(ctx, async (cmd) => {
-      const row = await people.changePersonRecord(cmd, input.personId, values(input), false);
-      return personDto(row, await companies.platformNumber(cmd.tx, cmd.tenantId));
-    }),
+    runCommand(ctx, async (cmd) => shown(cmd.tx, cmd.tenantId, await people.changePersonRecord(cmd, input.personId, values(input), false))),
   ),
 
   delete: mutation(c.delete, async ({ ctx, input }) => {
@@ -145,14 +138,12 @@ export const personsRouter = router({
   linkUser: mutation(c.linkUser, ({ ctx, input }) =>
     runCommand(ctx, async (cmd) => {
       const { person, outcome } = await people.linkPersonToUser(cmd, input.personId, input.userId);
-      return { person: personDto(person, await companies.platformNumber(cmd.tx, cmd.tenantId)), outcome };
+      return { person: await shown(cmd.tx, cmd.tenantId, person), outcome };
     }),
   ),
 
   unlinkUser: mutation(c.unlinkUser, ({ ctx, input }) =>
-    runCommand(ctx, async (cmd) =>
-      personDto(await people.unlinkPersonFromUser(cmd, input.personId), await companies.platformNumber(cmd.tx, cmd.tenantId)),
-    ),
+    runCommand(ctx, async (cmd) => shown(cmd.tx, cmd.tenantId, await people.unlinkPersonFromUser(cmd, input.personId))),
   ),
 
   merge: mutation(c.merge, ({ ctx, input }) =>

@@ -11,15 +11,20 @@ import { runCommand, runQuery } from '../unit-of-work.ts';
 
 // Document 000's reports: benchmarks read from the pre-computed rollups, schedules as events.
 
+/** A schedule's settings (what create and update write) as the contracts name them. */
+const settingsOf = (s: domain.ReportSchedulesTable) => ({
+  reportType: s.report_type as domain.ReportType,
+  industry: s.industry,
+  cron: s.cron,
+  recipients: s.recipients,
+  format: s.format as domain.ReportFormat,
+});
+
 function scheduleDto(s: domain.ReportSchedulesTable, last: domain.ReportRunsTable | undefined, now: Date): c.Schedule {
   const next = nextRun(s.cron, now);
   return {
     id: s.id,
-    reportType: s.report_type as domain.ReportType,
-    industry: s.industry,
-    cron: s.cron,
-    recipients: s.recipients,
-    format: s.format as domain.ReportFormat,
+    ...settingsOf(s),
     nextRunAt: next ? iso(next) : null,
     lastRun: last
       ? {

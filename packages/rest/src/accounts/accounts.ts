@@ -44,11 +44,8 @@ const strip = <T extends Record<string, unknown>>(b: T) => {
 };
 
 export const accountRoutes = [
-  json({
-    method: 'get',
-    path: '/api/accounts/',
+  json('get', '/api/accounts/', {
     contract: c.list,
-    status: 200,
     query: listQuery,
     response: page,
     input: ({ query: q }) => ({
@@ -61,9 +58,7 @@ export const accountRoutes = [
     }),
     output: (r, reply) => ({ count: r.count, ...pageLinks(reply.url, r.page, r.limit, r.count), results: r.results }),
   }),
-  json({
-    method: 'post',
-    path: '/api/accounts/',
+  json('post', '/api/accounts/', {
     contract: c.create,
     status: 201,
     body,
@@ -71,41 +66,21 @@ export const accountRoutes = [
     input: ({ body: b }) => strip(b) as z.input<typeof c.create.input>,
     output: (r) => r,
   }),
-  json({
-    method: 'get',
-    path: '/api/accounts/{id}/',
+  json('get', '/api/accounts/{id}/', {
     contract: c.get,
-    status: 200,
     params,
     response: account,
     input: ({ params: p }) => ({ accountId: p.id }),
     output: (r) => r,
   }),
-  json({
-    method: 'patch',
-    path: '/api/accounts/{id}/',
+  json('patch', '/api/accounts/{id}/', {
     contract: c.update,
-    status: 200,
     params,
     body: patchBody,
     response: account,
     input: ({ params: p, body: b }) => ({ ...(strip(b ?? {}) as object), accountId: p.id }),
     output: (r) => r,
   }),
-  json({
-    method: 'delete',
-    path: '/api/accounts/{id}/',
-    contract: c.delete,
-    params,
-    ...noContent,
-    input: ({ params: p }) => ({ accountId: p.id }),
-  }),
-  json({
-    method: 'get',
-    path: '/api/accounts/{id}/contacts/',
-    status: 200,
-    params,
-    ...asIs(c.contacts),
-    input: ({ params: p }) => ({ accountId: p.id }),
-  }),
+  json('delete', '/api/accounts/{id}/', { contract: c.delete, params, ...noContent, input: ({ params: p }) => ({ accountId: p.id }) }),
+  json('get', '/api/accounts/{id}/contacts/', { params, ...asIs(c.contacts), input: ({ params: p }) => ({ accountId: p.id }) }),
 ];

@@ -14,42 +14,24 @@ const { json } = routesOf(apiV1Face);
 
 const byId = z.object({ id: queryNumber(profiles.get.input.shape.id) });
 const byKey = z.object({ key: orgSettings.get.input.shape.key });
+const profileChanges = profiles.update.input.omit({ id: true }).strict();
+const settingChanges = orgSettings.update.input.omit({ key: true }).strict();
 
 export const accessRoutes = [
-  json({ method: 'get', path: '/api/v1/profiles', status: 200, ...asIs(profiles.list), ...fromNothing }),
-  json({ method: 'get', path: '/api/v1/profiles/permissions', status: 200, ...asIs(profiles.permissions), ...fromNothing }),
-  json({ method: 'get', path: '/api/v1/users/profiles', status: 200, ...asIs(profiles.available), ...fromNothing }),
-  json({ method: 'get', path: '/api/v1/profiles/{id}', status: 200, params: byId, ...asIs(profiles.get), ...fromParams }),
-  json({ method: 'post', path: '/api/v1/profiles', status: 201, body: profiles.create.input, ...asIs(profiles.create), ...fromBody }),
-  json({
-    method: 'patch',
-    path: '/api/v1/profiles/{id}',
-    status: 200,
-    params: byId,
-    body: profiles.update.input.omit({ id: true }).strict(),
-    ...asIs(profiles.update),
-    ...fromParamsAndBody,
-  }),
-  json({ method: 'delete', path: '/api/v1/profiles/{id}', status: 200, params: byId, ...asIs(profiles.deactivate), ...fromParams }),
-  json({ method: 'post', path: '/api/v1/profiles/{id}/activate', status: 200, params: byId, ...asIs(profiles.activate), ...fromParams }),
-  json({ method: 'get', path: '/api/v1/permissions/me', status: 200, ...asIs(permissionsMe), ...fromNothing }),
-  json({ method: 'get', path: '/api/v1/org-settings', status: 200, ...asIs(orgSettings.list), ...fromNothing }),
-  json({
-    method: 'get',
-    path: '/api/v1/org-settings/by-category/{category}',
-    status: 200,
-    params: orgSettings.byCategory.input,
+  json('get', '/api/v1/profiles', { ...asIs(profiles.list), ...fromNothing }),
+  json('get', '/api/v1/profiles/permissions', { ...asIs(profiles.permissions), ...fromNothing }),
+  json('get', '/api/v1/users/profiles', { ...asIs(profiles.available), ...fromNothing }),
+  json('get', '/api/v1/profiles/{id}', { ...asIs(profiles.get), ...fromParams(byId) }),
+  json('post', '/api/v1/profiles', { status: 201, ...asIs(profiles.create), ...fromBody(profiles.create.input) }),
+  json('patch', '/api/v1/profiles/{id}', { ...asIs(profiles.update), ...fromParamsAndBody(byId, profileChanges) }),
+  json('delete', '/api/v1/profiles/{id}', { ...asIs(profiles.deactivate), ...fromParams(byId) }),
+  json('post', '/api/v1/profiles/{id}/activate', { ...asIs(profiles.activate), ...fromParams(byId) }),
+  json('get', '/api/v1/permissions/me', { ...asIs(permissionsMe), ...fromNothing }),
+  json('get', '/api/v1/org-settings', { ...asIs(orgSettings.list), ...fromNothing }),
+  json('get', '/api/v1/org-settings/by-category/{category}', {
     ...asIs(orgSettings.byCategory),
-    ...fromParams,
+    ...fromParams(orgSettings.byCategory.input),
   }),
-  json({ method: 'get', path: '/api/v1/org-settings/{key}', status: 200, params: byKey, ...asIs(orgSettings.get), ...fromParams }),
-  json({
-    method: 'patch',
-    path: '/api/v1/org-settings/{key}',
-    status: 200,
-    params: byKey,
-    body: orgSettings.update.input.omit({ key: true }).strict(),
-    ...asIs(orgSettings.update),
-    ...fromParamsAndBody,
-  }),
+  json('get', '/api/v1/org-settings/{key}', { ...asIs(orgSettings.get), ...fromParams(byKey) }),
+  json('patch', '/api/v1/org-settings/{key}', { ...asIs(orgSettings.update), ...fromParamsAndBody(byKey, settingChanges) }),
 ];

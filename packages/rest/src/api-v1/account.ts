@@ -13,30 +13,16 @@ const { json } = routesOf(apiV1Face);
 
 export const accountRoutes = [
   ...(['forgot', 'reset', 'change'] as const).map((step) =>
-    json({
-      method: 'post',
-      path: `/api/v1/auth/password/${step}`,
-      status: 200,
-      body: passwords[step].input.strict(),
-      ...asIs(passwords[step]),
-      ...fromBody,
-    }),
+    json('post', `/api/v1/auth/password/${step}`, { ...asIs(passwords[step]), ...fromBody(passwords[step].input.strict()) }),
   ),
-  json({
-    method: 'get',
-    path: '/api/v1/auth/verify-email/{token}',
-    status: 200,
-    params: emailVerification.verify.input,
-    ...asIs(emailVerification.verify),
-    ...fromParams,
-  }),
+  json('get', '/api/v1/auth/verify-email/{token}', { ...asIs(emailVerification.verify), ...fromParams(emailVerification.verify.input) }),
   // Not in the document: how a user gets (another) verification email.
-  json({ method: 'post', path: '/api/v1/auth/verify-email', status: 200, ...asIs(emailVerification.send), ...fromNothing }),
+  json('post', '/api/v1/auth/verify-email', { ...asIs(emailVerification.send), ...fromNothing }),
   ...[
     { path: '/api/v1/auth/me/profile', get: profile.get, update: profile.update, body: profile.update.input.strict() },
     { path: '/api/v1/auth/me/preferences', get: preferences.get, update: preferences.update, body: preferences.update.input },
   ].flatMap(({ path, get, update, body }) => [
-    json({ method: 'get', path, status: 200, ...asIs(get), ...fromNothing }),
-    ...(['put', 'patch'] as const).map((method) => json({ method, path, status: 200, body, ...asIs(update), ...fromBody })),
+    json('get', path, { ...asIs(get), ...fromNothing }),
+    ...(['put', 'patch'] as const).map((method) => json(method, path, { ...asIs(update), ...fromBody(body) })),
   ]),
 ];

@@ -9,42 +9,18 @@ const { auth, apiKeys } = contracts.identity;
 const { json } = routesOf(apiV1Face);
 
 export const authRoutes = [
-  json({ method: 'post', path: '/api/v1/auth/login', status: 200, body: auth.login.input.strict(), ...asIs(auth.login), ...fromBody }),
-  json({
-    method: 'post',
-    path: '/api/v1/auth/refresh',
-    status: 200,
-    body: auth.refresh.input.strict(),
-    ...asIs(auth.refresh),
-    ...fromBody,
-  }),
-  json({
-    method: 'post',
-    path: '/api/v1/auth/logout',
-    status: 200,
-    body: auth.logout.input.unwrap().strict().optional(),
-    ...asIs(auth.logout),
-    ...fromBodyOrEmpty,
-  }),
-  json({ method: 'post', path: '/api/v1/auth/logout-all', status: 200, ...asIs(auth.logoutAll), ...fromNothing }),
-  json({ method: 'get', path: '/api/v1/auth/me', status: 200, ...asIs(auth.me), ...fromNothing }),
-  json({ method: 'get', path: '/api/v1/users/me', status: 200, ...asIs(auth.me), ...fromNothing }),
+  json('post', '/api/v1/auth/login', { ...asIs(auth.login), ...fromBody(auth.login.input.strict()) }),
+  json('post', '/api/v1/auth/refresh', { ...asIs(auth.refresh), ...fromBody(auth.refresh.input.strict()) }),
+  json('post', '/api/v1/auth/logout', { ...asIs(auth.logout), ...fromBodyOrEmpty(auth.logout.input.unwrap().strict().optional()) }),
+  json('post', '/api/v1/auth/logout-all', { ...asIs(auth.logoutAll), ...fromNothing }),
+  json('get', '/api/v1/auth/me', { ...asIs(auth.me), ...fromNothing }),
+  json('get', '/api/v1/users/me', { ...asIs(auth.me), ...fromNothing }),
   // Not in the documents: the way to get the `cdb_` keys that document 000 authenticates with.
-  json({
-    method: 'post',
-    path: '/api/v1/api-keys',
+  json('post', '/api/v1/api-keys', {
     status: 201,
-    body: apiKeys.create.input.unwrap().strict().optional(),
     ...asIs(apiKeys.create),
-    ...fromBodyOrEmpty,
+    ...fromBodyOrEmpty(apiKeys.create.input.unwrap().strict().optional()),
   }),
-  json({ method: 'get', path: '/api/v1/api-keys', status: 200, ...asIs(apiKeys.list), ...fromNothing }),
-  json({
-    method: 'delete',
-    path: '/api/v1/api-keys/{id}',
-    status: 200,
-    params: apiKeys.revoke.input,
-    ...asIs(apiKeys.revoke),
-    ...fromParams,
-  }),
+  json('get', '/api/v1/api-keys', { ...asIs(apiKeys.list), ...fromNothing }),
+  json('delete', '/api/v1/api-keys/{id}', { ...asIs(apiKeys.revoke), ...fromParams(apiKeys.revoke.input) }),
 ];

@@ -23,14 +23,11 @@ const StripeEventBody = z
   .describe('a Stripe event, exactly as Stripe sends it');
 
 export const billingRoutes = [
-  json({ method: 'get', path: `${BASE}/status`, status: 200, ...asIs(billing.status), ...fromNothing }),
-  json({ method: 'post', path: `${BASE}/checkout`, status: 200, body: billing.checkout.input, ...asIs(billing.checkout), ...fromBody }),
-  json({ method: 'post', path: `${BASE}/portal`, status: 200, ...asIs(billing.portal), ...fromNothing }),
-  json({ method: 'post', path: `${BASE}/cancel`, status: 200, ...asIs(billing.cancel), ...fromNothing }),
-  json({
-    method: 'post',
-    path: `${BASE}/webhook`,
-    status: 200,
+  json('get', `${BASE}/status`, { ...asIs(billing.status), ...fromNothing }),
+  json('post', `${BASE}/checkout`, { ...asIs(billing.checkout), ...fromBody(billing.checkout.input) }),
+  json('post', `${BASE}/portal`, { ...asIs(billing.portal), ...fromNothing }),
+  json('post', `${BASE}/cancel`, { ...asIs(billing.cancel), ...fromNothing }),
+  json('post', `${BASE}/webhook`, {
     headers: z.object({ 'stripe-signature': z.string().min(1).max(4096) }),
     body: StripeEventBody,
     rawBody: true,

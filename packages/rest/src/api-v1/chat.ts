@@ -17,37 +17,18 @@ const messagesQuery = chat.messages.input.omit({ channelId: true }).extend({ lim
 const sendBody = chat.send.input.omit({ channelId: true });
 
 export const chatRoutes = [
-  json({ method: 'get', path: `${BASE}/users`, status: 200, ...asIs(chat.users), ...fromNothing }),
-  json({ method: 'get', path: `${BASE}/channels`, status: 200, ...asIs(chat.channels), ...fromNothing }),
-  json({
-    method: 'post',
-    path: `${BASE}/channels/direct`,
+  json('get', `${BASE}/users`, { ...asIs(chat.users), ...fromNothing }),
+  json('get', `${BASE}/channels`, { ...asIs(chat.channels), ...fromNothing }),
+  json('post', `${BASE}/channels/direct`, {
     summary: `${chat.direct.summary} 201 when the channel is opened now, 200 when the pair's channel is resumed (\`created\` says which).`,
     status: 201,
     otherStatus: { status: 200, when: (r) => !r.created },
-    body: chat.direct.input,
     ...asIs(chat.direct),
-    ...fromBody,
+    ...fromBody(chat.direct.input),
   }),
-  json({ method: 'post', path: `${BASE}/channels/group`, status: 201, body: chat.group.input, ...asIs(chat.group), ...fromBody }),
-  json({
-    method: 'get',
-    path: `${BASE}/channels/{channelId}/messages`,
-    status: 200,
-    params: byChannel,
-    query: messagesQuery,
-    ...asIs(chat.messages),
-    ...fromParamsAndQuery,
-  }),
-  json({
-    method: 'post',
-    path: `${BASE}/channels/{channelId}/messages`,
-    status: 201,
-    params: byChannel,
-    body: sendBody,
-    ...asIs(chat.send),
-    ...fromParamsAndBody,
-  }),
-  json({ method: 'post', path: `${BASE}/channels/{channelId}/read`, status: 200, params: byChannel, ...asIs(chat.read), ...fromParams }),
-  json({ method: 'get', path: `${BASE}/unread-count`, status: 200, ...asIs(chat.unreadCount), ...fromNothing }),
+  json('post', `${BASE}/channels/group`, { status: 201, ...asIs(chat.group), ...fromBody(chat.group.input) }),
+  json('get', `${BASE}/channels/{channelId}/messages`, { ...asIs(chat.messages), ...fromParamsAndQuery(byChannel, messagesQuery) }),
+  json('post', `${BASE}/channels/{channelId}/messages`, { status: 201, ...asIs(chat.send), ...fromParamsAndBody(byChannel, sendBody) }),
+  json('post', `${BASE}/channels/{channelId}/read`, { ...asIs(chat.read), ...fromParams(byChannel) }),
+  json('get', `${BASE}/unread-count`, { ...asIs(chat.unreadCount), ...fromNothing }),
 ];

@@ -22,17 +22,9 @@ type Section =
 
 function sectionRoutes(name: string, s: Section) {
   return [
-    json({ method: 'get', path: `${BASE}/${name}`, status: 200, ...asIs(s.get), ...fromNothing }),
+    json('get', `${BASE}/${name}`, { ...asIs(s.get), ...fromNothing }),
     ...(['put', 'patch'] as const).map((method) =>
-      json({
-        method,
-        path: `${BASE}/${name}`,
-        status: 200,
-        summary: `${s.update.summary}${UPDATE_NOTE}`,
-        body: s.update.input,
-        ...asIs(s.update),
-        ...fromBody,
-      }),
+      json(method, `${BASE}/${name}`, { summary: `${s.update.summary}${UPDATE_NOTE}`, ...asIs(s.update), ...fromBody(s.update.input) }),
     ),
   ];
 }
@@ -45,19 +37,12 @@ const outboxQuery = z.object({
 
 export const emailSettingsRoutes = [
   ...sectionRoutes('smtp', { get: c.smtp.get, update: c.smtp.save }),
-  json({
-    method: 'post',
-    path: `${BASE}/smtp/test`,
-    status: 200,
-    body: c.smtp.test.input.optional(),
-    ...asIs(c.smtp.test),
-    ...fromBodyOrEmpty,
-  }),
+  json('post', `${BASE}/smtp/test`, { ...asIs(c.smtp.test), ...fromBodyOrEmpty(c.smtp.test.input.optional()) }),
   ...sectionRoutes('sender', c.sender),
   ...sectionRoutes('tracking', c.tracking),
   ...sectionRoutes('compliance', c.compliance),
   ...sectionRoutes('footer', c.footer),
   ...sectionRoutes('deliverability', c.deliverability),
-  json({ method: 'get', path: `${BASE}/status`, status: 200, ...asIs(c.status), ...fromNothing }),
-  json({ method: 'get', path: `${BASE}/outbox`, status: 200, query: outboxQuery, ...asIs(c.outbox.list), ...fromQuery }),
+  json('get', `${BASE}/status`, { ...asIs(c.status), ...fromNothing }),
+  json('get', `${BASE}/outbox`, { ...asIs(c.outbox.list), ...fromQuery(outboxQuery) }),
 ];

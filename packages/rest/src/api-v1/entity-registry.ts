@@ -13,65 +13,26 @@ const { json } = routesOf(apiV1Face);
 const BASE = '/api/v1/entity-registry';
 
 const byCanonical = registry.get.input;
+const byLink = z.object({ linkId: registry.unlink.input.shape.linkId });
 const searchQuery = registry.search.input.extend({ limit: queryNumber(registry.search.input.shape.limit) });
 const listQuery = registry.list.input.extend(pageAndLimit(registry.list.input.shape));
 const timelineQuery = registry.timeline.input.omit({ canonicalId: true }).extend(pageAndLimit(registry.timeline.input.shape));
 
 export const entityRegistryRoutes = [
-  json({ method: 'get', path: `${BASE}/search`, status: 200, query: searchQuery, ...asIs(registry.search), ...fromQuery }),
-  json({ method: 'get', path: `${BASE}/list`, status: 200, query: listQuery, ...asIs(registry.list), ...fromQuery }),
-  json({
-    method: 'get',
-    path: `${BASE}/by-entity/{app}/{entityType}/{entityId}`,
-    status: 200,
-    params: registry.byEntity.input,
-    ...asIs(registry.byEntity),
-    ...fromParams,
-  }),
-  json({ method: 'get', path: `${BASE}/{canonicalId}`, status: 200, params: byCanonical, ...asIs(registry.get), ...fromParams }),
-  json({
-    method: 'get',
-    path: `${BASE}/{canonicalId}/genealogy`,
-    status: 200,
-    params: byCanonical,
-    ...asIs(registry.genealogy),
-    ...fromParams,
-  }),
-  json({
-    method: 'get',
-    path: `${BASE}/{canonicalId}/timeline`,
-    status: 200,
-    params: byCanonical,
-    query: timelineQuery,
-    ...asIs(registry.timeline),
-    ...fromParamsAndQuery,
-  }),
-  json({
-    method: 'get',
-    path: `${BASE}/{canonicalId}/profile`,
-    status: 200,
-    params: byCanonical,
-    ...asIs(registry.profile),
-    ...fromParams,
-  }),
-  json({ method: 'post', path: `${BASE}/register`, status: 201, body: registry.register.input, ...asIs(registry.register), ...fromBody }),
-  json({ method: 'post', path: `${BASE}/link`, status: 201, body: registry.link.input, ...asIs(registry.link), ...fromBody }),
-  json({ method: 'post', path: `${BASE}/merge`, status: 200, body: registry.merge.input, ...asIs(registry.merge), ...fromBody }),
-  json({
-    method: 'post',
-    path: `${BASE}/auto-link`,
-    status: 200,
+  json('get', `${BASE}/search`, { ...asIs(registry.search), ...fromQuery(searchQuery) }),
+  json('get', `${BASE}/list`, { ...asIs(registry.list), ...fromQuery(listQuery) }),
+  json('get', `${BASE}/by-entity/{app}/{entityType}/{entityId}`, { ...asIs(registry.byEntity), ...fromParams(registry.byEntity.input) }),
+  json('get', `${BASE}/{canonicalId}`, { ...asIs(registry.get), ...fromParams(byCanonical) }),
+  json('get', `${BASE}/{canonicalId}/genealogy`, { ...asIs(registry.genealogy), ...fromParams(byCanonical) }),
+  json('get', `${BASE}/{canonicalId}/timeline`, { ...asIs(registry.timeline), ...fromParamsAndQuery(byCanonical, timelineQuery) }),
+  json('get', `${BASE}/{canonicalId}/profile`, { ...asIs(registry.profile), ...fromParams(byCanonical) }),
+  json('post', `${BASE}/register`, { status: 201, ...asIs(registry.register), ...fromBody(registry.register.input) }),
+  json('post', `${BASE}/link`, { status: 201, ...asIs(registry.link), ...fromBody(registry.link.input) }),
+  json('post', `${BASE}/merge`, { ...asIs(registry.merge), ...fromBody(registry.merge.input) }),
+  json('post', `${BASE}/auto-link`, {
     summary: `${registry.autoLink.summary} Answers 200 either way; \`created\` says whether the entity is new.`,
-    body: registry.autoLink.input,
     ...asIs(registry.autoLink),
-    ...fromBody,
+    ...fromBody(registry.autoLink.input),
   }),
-  json({
-    method: 'delete',
-    path: `${BASE}/links/{linkId}`,
-    status: 200,
-    params: z.object({ linkId: registry.unlink.input.shape.linkId }),
-    ...asIs(registry.unlink),
-    ...fromParams,
-  }),
+  json('delete', `${BASE}/links/{linkId}`, { ...asIs(registry.unlink), ...fromParams(byLink) }),
 ];

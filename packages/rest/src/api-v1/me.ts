@@ -9,6 +9,6 @@ const { me } = contracts.me;
 const { json } = routesOf(apiV1Face);
 
 export const meRoutes = [
-  json({ method: 'get', path: '/api/v1/me/action-items', status: 200, ...asIs(me.actionItems), ...fromNothing }),
-  json({ method: 'get', path: '/api/v1/me/unread-counts', status: 200, ...asIs(me.unreadCounts), ...fromNothing }),
+  json('get', '/api/v1/me/action-items', { ...asIs(me.actionItems), ...fromNothing }),
+  json('get', '/api/v1/me/unread-counts', { ...asIs(me.unreadCounts), ...fromNothing }),
 ];

@@ -16,18 +16,14 @@ const BASE = '/api/v1/notifications/analytics';
 const overviewQuery = z.object({ days: queryNumber(c.overview.input.unwrap().shape.days) });
 
 export const notificationAnalyticsRoutes = [
-  json({ method: 'get', path: BASE, status: 200, query: overviewQuery, ...asIs(c.overview), ...fromQuery }),
-  json({ method: 'get', path: `${BASE}/digest`, status: 200, ...asIs(c.digest), ...fromNothing }),
-  json({ method: 'get', path: `${BASE}/digest/settings`, status: 200, ...asIs(c.digestSettings.get), ...fromNothing }),
+  json('get', BASE, { ...asIs(c.overview), ...fromQuery(overviewQuery) }),
+  json('get', `${BASE}/digest`, { ...asIs(c.digest), ...fromNothing }),
+  json('get', `${BASE}/digest/settings`, { ...asIs(c.digestSettings.get), ...fromNothing }),
   ...(['put', 'patch'] as const).map((method) =>
-    json({
-      method,
-      path: `${BASE}/digest/settings`,
-      status: 200,
+    json(method, `${BASE}/digest/settings`, {
       summary: `${c.digestSettings.update.summary} (PUT and PATCH alike: the document gives no method.)`,
-      body: c.digestSettings.update.input,
       ...asIs(c.digestSettings.update),
-      ...fromBody,
+      ...fromBody(c.digestSettings.update.input),
     }),
   ),
 ];

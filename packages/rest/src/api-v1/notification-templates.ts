@@ -19,13 +19,10 @@ const customizeBody = templates.customize.input.omit({ id: true }).strict();
 const previewBody = templates.preview.input.omit({ id: true }).strict();
 
 export const notificationTemplateRoutes = [
-  json({ method: 'get', path: BASE, status: 200, ...asIs(templates.list), ...fromNothing }),
-  json({ method: 'get', path: `${BASE}/{key}`, status: 200, params: byKey, ...asIs(templates.get), ...fromKey }),
+  json('get', BASE, { ...asIs(templates.list), ...fromNothing }),
+  json('get', `${BASE}/{key}`, { params: byKey, ...asIs(templates.get), ...fromKey }),
   ...(['put', 'patch'] as const).map((method) =>
-    json({
-      method,
-      path: `${BASE}/{key}/customize`,
-      status: 200,
+    json(method, `${BASE}/{key}/customize`, {
       summary: `${templates.customize.summary} (PUT and PATCH alike: the document gives no method.)`,
       params: byKey,
       body: customizeBody,
@@ -33,14 +30,11 @@ export const notificationTemplateRoutes = [
       input: ({ params, body }) => ({ ...body, id: params.key }),
     }),
   ),
-  json({
-    method: 'post',
-    path: `${BASE}/{key}/preview`,
-    status: 200,
+  json('post', `${BASE}/{key}/preview`, {
     params: byKey,
     body: previewBody.optional(),
     ...asIs(templates.preview),
     input: ({ params, body }) => ({ ...body, id: params.key }),
   }),
-  json({ method: 'delete', path: `${BASE}/{key}/override`, status: 200, params: byKey, ...asIs(templates.reset), ...fromKey }),
+  json('delete', `${BASE}/{key}/override`, { params: byKey, ...asIs(templates.reset), ...fromKey }),
 ];

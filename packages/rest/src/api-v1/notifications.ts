@@ -24,26 +24,22 @@ export const inboxQuery = z.object({ ...pageAndLimit(n.list.input.shape), unread
 const byId = n.markRead.input;
 
 const markRead = (method: 'patch' | 'put') =>
-  json({
-    method,
-    path: `${BASE}/{id}/read`,
-    status: 200,
+  json(method, `${BASE}/{id}/read`, {
     ...(method === 'put' ? { summary: `${n.markRead.summary} (PUT is accepted as PATCH: the document gives no method.)` } : {}),
-    params: byId,
     ...asIs(n.markRead),
-    ...fromParams,
+    ...fromParams(byId),
   });
 
 export const notificationRoutes = [
-  json({ method: 'get', path: BASE, status: 200, query: inboxQuery, ...asIs(n.list), ...fromQuery }),
-  json({ method: 'get', path: `${BASE}/unread-count`, status: 200, ...asIs(n.unreadCount), ...fromNothing }),
-  json({ method: 'post', path: `${BASE}/mark-all-read`, status: 200, ...asIs(n.markAllRead), ...fromNothing }),
-  json({ method: 'get', path: `${BASE}/preferences/catalog`, status: 200, ...asIs(p.catalog), ...fromNothing }),
-  json({ method: 'get', path: `${BASE}/preferences`, status: 200, ...asIs(p.get), ...fromNothing }),
-  json({ method: 'put', path: `${BASE}/preferences`, status: 200, body: p.set.input.strict(), ...asIs(p.set), ...fromBody }),
-  json({ method: 'get', path: `${BASE}/preferences/dnd`, status: 200, ...asIs(p.getDnd), ...fromNothing }),
-  json({ method: 'put', path: `${BASE}/preferences/dnd`, status: 200, body: p.setDnd.input.strict(), ...asIs(p.setDnd), ...fromBody }),
+  json('get', BASE, { ...asIs(n.list), ...fromQuery(inboxQuery) }),
+  json('get', `${BASE}/unread-count`, { ...asIs(n.unreadCount), ...fromNothing }),
+  json('post', `${BASE}/mark-all-read`, { ...asIs(n.markAllRead), ...fromNothing }),
+  json('get', `${BASE}/preferences/catalog`, { ...asIs(p.catalog), ...fromNothing }),
+  json('get', `${BASE}/preferences`, { ...asIs(p.get), ...fromNothing }),
+  json('put', `${BASE}/preferences`, { ...asIs(p.set), ...fromBody(p.set.input.strict()) }),
+  json('get', `${BASE}/preferences/dnd`, { ...asIs(p.getDnd), ...fromNothing }),
+  json('put', `${BASE}/preferences/dnd`, { ...asIs(p.setDnd), ...fromBody(p.setDnd.input.strict()) }),
   markRead('patch'),
   markRead('put'),
-  json({ method: 'delete', path: `${BASE}/{id}`, status: 200, params: byId, ...asIs(n.dismiss), ...fromParams }),
+  json('delete', `${BASE}/{id}`, { ...asIs(n.dismiss), ...fromParams(byId) }),
 ];

@@ -15,38 +15,9 @@ const byCanonical = platformEvents.summary.input;
 const listQuery = platformEvents.list.input.omit({ canonicalId: true }).extend(pageAndLimit(platformEvents.list.input.shape));
 
 export const platformEventRoutes = [
-  json({ method: 'post', path: BASE, status: 201, body: platformEvents.write.input, ...asIs(platformEvents.write), ...fromBody }),
-  json({
-    method: 'post',
-    path: `${BASE}/batch`,
-    status: 201,
-    body: platformEvents.batch.input,
-    ...asIs(platformEvents.batch),
-    ...fromBody,
-  }),
-  json({
-    method: 'get',
-    path: `${BASE}/{canonicalId}`,
-    status: 200,
-    params: byCanonical,
-    query: listQuery,
-    ...asIs(platformEvents.list),
-    ...fromParamsAndQuery,
-  }),
-  json({
-    method: 'get',
-    path: `${BASE}/{canonicalId}/summary`,
-    status: 200,
-    params: byCanonical,
-    ...asIs(platformEvents.summary),
-    ...fromParams,
-  }),
-  json({
-    method: 'get',
-    path: `${BASE}/{canonicalId}/activity-summary`,
-    status: 200,
-    params: byCanonical,
-    ...asIs(platformEvents.activitySummary),
-    ...fromParams,
-  }),
+  json('post', BASE, { status: 201, ...asIs(platformEvents.write), ...fromBody(platformEvents.write.input) }),
+  json('post', `${BASE}/batch`, { status: 201, ...asIs(platformEvents.batch), ...fromBody(platformEvents.batch.input) }),
+  json('get', `${BASE}/{canonicalId}`, { ...asIs(platformEvents.list), ...fromParamsAndQuery(byCanonical, listQuery) }),
+  json('get', `${BASE}/{canonicalId}/summary`, { ...asIs(platformEvents.summary), ...fromParams(byCanonical) }),
+  json('get', `${BASE}/{canonicalId}/activity-summary`, { ...asIs(platformEvents.activitySummary), ...fromParams(byCanonical) }),
 ];

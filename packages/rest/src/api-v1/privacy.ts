@@ -11,11 +11,8 @@ const { persons } = contracts.privacy;
 const { json } = routesOf(apiV1Face);
 
 export const privacyRoutes = [
-  json({
-    method: 'post',
-    path: '/api/v1/privacy/persons/{id}/erase',
+  json('post', '/api/v1/privacy/persons/{id}/erase', {
     contract: persons.erase,
-    status: 200,
     params: z.object({ id: persons.erase.input.shape.personId }),
     response: persons.erase.output,
     input: ({ params }) => ({ personId: params.id }),

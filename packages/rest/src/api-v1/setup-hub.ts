@@ -14,21 +14,16 @@ const taskBody = setupHub.updateTask.input.omit({ taskCode: true });
 
 /** The document gives no method for the task update: PATCH and PUT alike. */
 const updateTask = (method: 'patch' | 'put') =>
-  json({
-    method,
-    path: `${BASE}/tasks/{taskCode}`,
-    status: 200,
-    params: taskParams,
-    body: taskBody,
+  json(method, `${BASE}/tasks/{taskCode}`, {
     ...asIs(setupHub.updateTask),
     ...(method === 'put' ? { summary: `${setupHub.updateTask.summary} (PUT is accepted as PATCH: the document gives no method.)` } : {}),
-    ...fromParamsAndBody,
+    ...fromParamsAndBody(taskParams, taskBody),
   });
 
 export const setupHubRoutes = [
-  json({ method: 'get', path: BASE, status: 200, ...asIs(setupHub.get), ...fromNothing }),
+  json('get', BASE, { ...asIs(setupHub.get), ...fromNothing }),
   updateTask('patch'),
   updateTask('put'),
-  json({ method: 'post', path: `${BASE}/auto-check`, status: 200, ...asIs(setupHub.autoCheck), ...fromNothing }),
-  json({ method: 'post', path: `${BASE}/complete`, status: 200, ...asIs(setupHub.complete), ...fromNothing }),
+  json('post', `${BASE}/auto-check`, { ...asIs(setupHub.autoCheck), ...fromNothing }),
+  json('post', `${BASE}/complete`, { ...asIs(setupHub.complete), ...fromNothing }),
 ];

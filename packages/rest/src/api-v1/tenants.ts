@@ -11,34 +11,13 @@ const { tenants, health } = contracts.identity;
 const { json } = routesOf(apiV1Face);
 
 export const tenantRoutes = [
-  json({ method: 'get', path: '/api/v1/health', status: 200, ...asIs(health.check), ...fromNothing }),
-  json({ method: 'get', path: '/api/v1/health/system', status: 200, ...asIs(health.system), ...fromNothing }),
-  json({ method: 'get', path: '/api/v1/health/services', status: 200, ...asIs(health.services), ...fromNothing }),
-  json({
-    method: 'post',
-    path: '/api/v1/tenants/register',
-    status: 201,
-    body: tenants.register.input.strict(),
-    ...asIs(tenants.register),
-    ...fromBody,
-  }),
-  json({ method: 'get', path: '/api/v1/tenants/me', status: 200, ...asIs(tenants.me), ...fromNothing }),
-  json({
-    method: 'get',
-    path: '/api/v1/tenants/by-slug/{slug}',
-    status: 200,
-    params: tenants.bySlug.input,
-    ...asIs(tenants.bySlug),
-    ...fromParams,
-  }),
-  json({
-    method: 'get',
-    path: '/api/v1/tenants/check-slug/{slug}',
-    status: 200,
-    params: tenants.checkSlug.input,
-    ...asIs(tenants.checkSlug),
-    ...fromParams,
-  }),
+  json('get', '/api/v1/health', { ...asIs(health.check), ...fromNothing }),
+  json('get', '/api/v1/health/system', { ...asIs(health.system), ...fromNothing }),
+  json('get', '/api/v1/health/services', { ...asIs(health.services), ...fromNothing }),
+  json('post', '/api/v1/tenants/register', { status: 201, ...asIs(tenants.register), ...fromBody(tenants.register.input.strict()) }),
+  json('get', '/api/v1/tenants/me', { ...asIs(tenants.me), ...fromNothing }),
+  json('get', '/api/v1/tenants/by-slug/{slug}', { ...asIs(tenants.bySlug), ...fromParams(tenants.bySlug.input) }),
+  json('get', '/api/v1/tenants/check-slug/{slug}', { ...asIs(tenants.checkSlug), ...fromParams(tenants.checkSlug.input) }),
 ];
 
 export const healthShape = z.object({});

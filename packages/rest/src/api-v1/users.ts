@@ -21,11 +21,8 @@ const listQuery = z.object({
 const changes = users.update.input.omit({ id: true }).strict();
 
 const update = (method: 'patch' | 'put') =>
-  json({
-    method,
-    path: '/api/v1/users/{id}',
+  json(method, '/api/v1/users/{id}', {
     contract: users.update,
-    status: 200,
     ...(method === 'put' ? { summary: `${users.update.summary} (PUT is accepted as PATCH: the document gives no method.)` } : {}),
     params: byId,
     body: changes,
@@ -35,9 +32,7 @@ const update = (method: 'patch' | 'put') =>
   });
 
 export const userRoutes = [
-  json({
-    method: 'post',
-    path: '/api/v1/users',
+  json('post', '/api/v1/users', {
     contract: users.create,
     status: 201,
     body: users.create.input.strict(),
@@ -45,31 +40,22 @@ export const userRoutes = [
     input: ({ body }) => body,
     output: same,
   }),
-  json({
-    method: 'get',
-    path: '/api/v1/users',
+  json('get', '/api/v1/users', {
     contract: users.list,
-    status: 200,
     query: listQuery,
     response: users.list.output,
     input: ({ query }) => query,
     output: same,
   }),
-  json({
-    method: 'post',
-    path: '/api/v1/users/accept-invitation',
+  json('post', '/api/v1/users/accept-invitation', {
     contract: users.acceptInvitation,
-    status: 200,
     body: users.acceptInvitation.input.strict(),
     response: users.acceptInvitation.output,
     input: ({ body }) => body,
     output: same,
   }),
-  json({
-    method: 'get',
-    path: '/api/v1/users/{id}',
+  json('get', '/api/v1/users/{id}', {
     contract: users.get,
-    status: 200,
     params: byId,
     response: users.get.output,
     input: ({ params }) => params,
@@ -77,41 +63,29 @@ export const userRoutes = [
   }),
   update('patch'),
   update('put'),
-  json({
-    method: 'delete',
-    path: '/api/v1/users/{id}',
+  json('delete', '/api/v1/users/{id}', {
     contract: users.deactivate,
-    status: 200,
     params: byId,
     response: users.deactivate.output,
     input: ({ params }) => params,
     output: same,
   }),
-  json({
-    method: 'post',
-    path: '/api/v1/users/{id}/activate',
+  json('post', '/api/v1/users/{id}/activate', {
     contract: users.activate,
-    status: 200,
     params: byId,
     response: users.activate.output,
     input: ({ params }) => params,
     output: same,
   }),
-  json({
-    method: 'post',
-    path: '/api/v1/users/{id}/resend-invitation',
+  json('post', '/api/v1/users/{id}/resend-invitation', {
     contract: users.resendInvitation,
-    status: 200,
     params: byId,
     response: users.resendInvitation.output,
     input: ({ params }) => params,
     output: same,
   }),
-  json({
-    method: 'delete',
-    path: '/api/v1/users/{id}/permanent',
+  json('delete', '/api/v1/users/{id}/permanent', {
     contract: users.erase,
-    status: 200,
     params: byId,
     response: users.erase.output,
     input: ({ params }) => params,

@@ -1,17 +1,13 @@
 import { contracts } from '@crm/api';
 import { z } from 'zod';
 import { snakeFace, snakeInput } from '../shared/casing.ts';
-import { crmFace } from '../shared/face.ts';
 import { queryNumber } from '../shared/fields.ts';
-import { shownAsPage } from '../shared/paging.ts';
-import { routesOf } from '../shared/route.ts';
-import { CRM_PREFIXES, pageQuery, recordBodies } from './persons.ts';
+import { pageQuery, recordBodies } from './persons.ts';
 import { fieldsAndId, recordRoutes } from './records.ts';
 
 // Document 003's organizations (companies), served at /api/crm/organizations/ and /organizations/.
 
 const c = contracts.companies.organizations;
-const { json } = routesOf(crmFace);
 
 const organization = snakeFace(contracts.companies.Organization);
 const params = z.object({ id: c.get.input.shape.organizationId });
@@ -27,22 +23,13 @@ const listQuery = z.object({
   ...pageQuery(f),
 });
 
-export const organizationRoutes = CRM_PREFIXES.flatMap((prefix) => [
-  json({
-    method: 'get',
-    path: `${prefix}/organizations/`,
-    contract: c.list,
-    status: 200,
-    query: listQuery,
-    ...shownAsPage(organization),
-    input: ({ query: q }) => ({ name: q.name, owner: q.owner, page: q.page, pageSize: q.page_size }),
-  }),
-  ...recordRoutes(prefix, {
-    collection: 'organizations',
-    record: organization,
-    params: params,
-    ...recordBodies(fields, patchFields, readOnly),
-    contracts: c,
-    ...fieldsAndId(fields, patchFields, (p: z.output<typeof params>) => ({ organizationId: p.id })),
-  }),
-]);
+export const organizationRoutes = recordRoutes({
+  collection: 'organizations',
+  record: organization,
+  listQuery,
+  params,
+  ...recordBodies(fields, patchFields, readOnly),
+  contracts: c,
+  list: (q: z.output<typeof listQuery>) => ({ name: q.name, owner: q.owner, page: q.page, pageSize: q.page_size }),
+  ...fieldsAndId(fields, patchFields, (p: z.output<typeof params>) => ({ organizationId: p.id })),
+});

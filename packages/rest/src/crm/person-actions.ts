@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { snakeFace, snakeInput } from '../shared/casing.ts';
 import { crmFace, type Face } from '../shared/face.ts';
 import { routesOf } from '../shared/route.ts';
-import { CRM_PREFIXES } from './persons.ts';
+import { CRM_PREFIXES } from './records.ts';
 
 // Document 003's person actions (invite, link-user, merge) on both path families, and what we add
 // to merge on the /api/crm family only: undo, a person's merges and genealogy.
@@ -55,9 +55,7 @@ const mergeResponse = z.object({
 });
 
 const documented = CRM_PREFIXES.flatMap((prefix) => [
-  invite({
-    method: 'post',
-    path: `${prefix}/persons/{id}/invite/`,
+  invite('post', `${prefix}/persons/{id}/invite/`, {
     contract: c.invite,
     status: 201,
     params: personParams,
@@ -66,11 +64,8 @@ const documented = CRM_PREFIXES.flatMap((prefix) => [
     input: ({ params, body }) => ({ ...(body ? inviteFields.toContract(body) : {}), personId: params.id }),
     output: invitation.map,
   }),
-  json({
-    method: 'post',
-    path: `${prefix}/persons/{id}/link-user/`,
+  json('post', `${prefix}/persons/{id}/link-user/`, {
     contract: c.linkUser,
-    status: 200,
     params: personParams,
     body: linkBody.schema,
     response: person.schema,
@@ -81,11 +76,8 @@ const documented = CRM_PREFIXES.flatMap((prefix) => [
       return person.map(r.person);
     },
   }),
-  json({
-    method: 'post',
-    path: `${prefix}/persons/merge/`,
+  json('post', `${prefix}/persons/merge/`, {
     contract: c.merge,
-    status: 200,
     query: dryRunQuery,
     body: mergeBody.schema,
     response: mergeResponse,
@@ -108,31 +100,22 @@ const merges = snakeFace(c.merges.output);
 const genealogy = snakeFace(c.genealogy.output);
 
 const ours = [
-  json({
-    method: 'post',
-    path: '/api/crm/persons/merges/{merge_id}/undo/',
+  json('post', '/api/crm/persons/merges/{merge_id}/undo/', {
     contract: c.undoMerge,
-    status: 200,
     params: z.object({ merge_id: c.undoMerge.input.shape.mergeId }),
     response: undone.schema,
     input: ({ params }) => ({ mergeId: params.merge_id }),
     output: undone.map,
   }),
-  json({
-    method: 'get',
-    path: '/api/crm/persons/{id}/merges/',
+  json('get', '/api/crm/persons/{id}/merges/', {
     contract: c.merges,
-    status: 200,
     params: personParams,
     response: merges.schema,
     input: ({ params }) => ({ personId: params.id }),
     output: merges.map,
   }),
-  json({
-    method: 'get',
-    path: '/api/crm/persons/{id}/genealogy/',
+  json('get', '/api/crm/persons/{id}/genealogy/', {
     contract: c.genealogy,
-    status: 200,
     params: personParams,
     response: genealogy.schema,
     input: ({ params }) => ({ personId: params.id }),

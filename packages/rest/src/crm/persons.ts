@@ -1,19 +1,12 @@
 import { contracts, LIMITS } from '@crm/api';
 import { z } from 'zod';
 import { type SnakeInput, snakeFace, snakeInput } from '../shared/casing.ts';
-import { crmFace } from '../shared/face.ts';
 import { queryNumber } from '../shared/fields.ts';
-import { shownAsPage } from '../shared/paging.ts';
-import { routesOf } from '../shared/route.ts';
 import { fieldsAndId, recordRoutes } from './records.ts';
 
 // Document 003's persons, served at /api/crm/persons/ and at the bare /persons/ alike.
 
 const c = contracts.people.persons;
-const { json } = routesOf(crmFace);
-
-/** Both path families of document 003. */
-export const CRM_PREFIXES = ['/api/crm', ''] as const;
 
 /**
  * The read-only fields of document 003's request schema: a client may send back what it read
@@ -70,32 +63,23 @@ const listQuery = z.object({
   ...pageQuery(f),
 });
 
-export const personRoutes = CRM_PREFIXES.flatMap((prefix) => [
-  json({
-    method: 'get',
-    path: `${prefix}/persons/`,
-    contract: c.list,
-    status: 200,
-    query: listQuery,
-    ...shownAsPage(person),
-    input: ({ query: q }) => ({
-      lifecycleStage: q.lifecycle_stage,
-      owner: q.owner,
-      organization: q.organization,
-      createdAtGte: q.created_at__gte,
-      createdAtLte: q.created_at__lte,
-      metadataHasKey: q.metadata__has_key,
-      name: q.name,
-      page: q.page,
-      pageSize: q.page_size,
-    }),
+export const personRoutes = recordRoutes({
+  collection: 'persons',
+  record: person,
+  listQuery,
+  params: personParams,
+  ...recordBodies(fields, patchFields, readOnly),
+  contracts: c,
+  list: (q: z.output<typeof listQuery>) => ({
+    lifecycleStage: q.lifecycle_stage,
+    owner: q.owner,
+    organization: q.organization,
+    createdAtGte: q.created_at__gte,
+    createdAtLte: q.created_at__lte,
+    metadataHasKey: q.metadata__has_key,
+    name: q.name,
+    page: q.page,
+    pageSize: q.page_size,
   }),
-  ...recordRoutes(prefix, {
-    collection: 'persons',
-    record: person,
-    params: personParams,
-    ...recordBodies(fields, patchFields, readOnly),
-    contracts: c,
-    ...fieldsAndId(fields, patchFields, (p: z.output<typeof personParams>) => ({ personId: p.id })),
-  }),
-]);
+  ...fieldsAndId(fields, patchFields, (p: z.output<typeof personParams>) => ({ personId: p.id })),
+});

@@ -23,10 +23,8 @@ export interface Reply {
   url: string;
 }
 
+/** What a route declares besides its method and path (`/v1/crm/deals/{deal_id}`, OpenAPI style). */
 interface Common<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType> {
-  method: Method;
-  /** OpenAPI style: `/v1/crm/deals/{deal_id}`. */
-  path: string;
   /** The use case it serves: its access rule, procedure and summary come from here. */
   contract: C;
   /** Overrides the contract's summary where the face says more. */
@@ -43,8 +41,8 @@ interface Common<C extends AnyContract, P extends Obj, Q extends Obj, H extends 
 
 export interface JsonRouteSpec<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType, R extends z.ZodType>
   extends Common<C, P, Q, H, B> {
-  /** 204 answers with no body: its response schema is `z.undefined()`. */
-  status: 200 | 201 | 204;
+  /** 200 when left out. 204 answers with no body: its response schema is `z.undefined()`. */
+  status?: 200 | 201 | 204;
   /**
    * For a use case whose status depends on its result (start or resume: 201 when it made the
    * record, 200 when it found it): the other status, and the results it answers with.
@@ -63,9 +61,9 @@ export interface JsonRouteSpec<C extends AnyContract, P extends Obj, Q extends O
   reuseAnswer?: true;
 }
 
+/** A streamed answer: always a 200 (a refusal before the first chunk is still an error response). */
 export interface StreamRouteSpec<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType>
   extends Common<C, P, Q, H, B> {
-  status: 200;
   contentType: string;
   headersOut?: Record<string, string>;
   /** Each chunk of the contract's stream as text, or as bytes (a PDF). */
@@ -107,16 +105,17 @@ export function routesOf(face: Face) {
     Q extends Obj = Empty,
     H extends Obj = Empty,
     B extends z.ZodType = z.ZodUndefined,
-  >(spec: JsonRouteSpec<C, P, Q, H, B, R>): DeclaredRoute {
+  >(method: Method, path: string, spec: JsonRouteSpec<C, P, Q, H, B, R>): DeclaredRoute {
     const answers = spec.reuseAnswer ? new WeakMap<object, Uint8Array<ArrayBuffer>>() : null;
+    const usual = spec.status ?? 200;
     return {
-      ...parts(face, spec),
-      status: spec.status,
+      ...parts(face, method, path, spec),
+      status: usual,
       ...(spec.otherStatus ? { otherStatus: spec.otherStatus.status } : {}),
       response: { json: spec.response },
       run: async (ctx, req, reply) => {
         const result = await invoke(ctx, spec.contract, spec.input(narrow<P, Q, H, B>(req)));
-        const status = spec.otherStatus?.when(result) ? spec.otherStatus.status : spec.status;
+        const status = spec.otherStatus?.when(result) ? spec.otherStatus.status : usual;
         if (answers === null || status === 204 || typeof result !== 'object' || result === null) {
           return { kind: 'json', status, body: face.ok(spec.output(result, reply)) };
         }
@@ -148,9 +147,9 @@ export function routesOf(face: Face) {
     Q extends Obj = Empty,
     H extends Obj = Empty,
     B extends z.ZodType = z.ZodUndefined,
-  >(spec: StreamRouteSpec<C, P, Q, H, B>): DeclaredRoute {
+  >(method: Method, path: string, spec: StreamRouteSpec<C, P, Q, H, B>): DeclaredRoute {
     return {
-      ...parts(face, spec),
+      ...parts(face, method, path, spec),
       status: 200,
       response: { contentType: spec.contentType },
       run: async (ctx, req) => {
@@ -177,12 +176,14 @@ export function routesOf(face: Face) {
 
 function parts<C extends AnyContract, P extends Obj, Q extends Obj, H extends Obj, B extends z.ZodType>(
   face: Face,
+  method: Method,
+  path: string,
   spec: Common<C, P, Q, H, B>,
 ) {
   return {
     face,
-    method: spec.method,
-    path: spec.path,
+    method,
+    path,
     contract: spec.contract,
     summary: spec.summary ?? spec.contract.summary,
     params: spec.params,

@@ -31,26 +31,20 @@ const asProfile = { response: profile.schema, output: profile.map };
 const withFields = { body: fields.schema, input: ({ body }: { body: z.output<typeof fields.schema> }) => fields.toContract(body) };
 
 export const businessProfileRoutes = [
-  json({ method: 'get', path: BASE, contract: c.get, status: 200, ...asProfile, ...fromNothing }),
-  json({ method: 'post', path: BASE, contract: c.create, status: 201, ...asProfile, ...withFields }),
-  json({ method: 'put', path: BASE, contract: c.update, status: 200, ...asProfile, ...withFields }),
-  json({ method: 'delete', path: BASE, contract: c.reset, status: 200, ...asProfile, ...fromNothing }),
-  json({ method: 'post', path: `${BASE}/skip`, contract: c.skip, status: 200, ...asProfile, ...fromNothing }),
-  json({
-    method: 'post',
-    path: `${BASE}/icp-score`,
+  json('get', BASE, { contract: c.get, ...asProfile, ...fromNothing }),
+  json('post', BASE, { contract: c.create, status: 201, ...asProfile, ...withFields }),
+  json('put', BASE, { contract: c.update, ...asProfile, ...withFields }),
+  json('delete', BASE, { contract: c.reset, ...asProfile, ...fromNothing }),
+  json('post', `${BASE}/skip`, { contract: c.skip, ...asProfile, ...fromNothing }),
+  json('post', `${BASE}/icp-score`, {
     contract: c.icpScore,
-    status: 200,
     body: scoreBody.schema,
     response: score.schema,
     input: ({ body }) => scoreBody.toContract(body),
     output: score.map,
   }),
-  json({
-    method: 'get',
-    path: `${BASE}/icp-leads`,
+  json('get', `${BASE}/icp-leads`, {
     contract: c.icpLeads,
-    status: 200,
     query: leadsQuery,
     response: leads.schema,
     input: ({ query: q }) => ({ scope: q.scope, page: q.page, pageSize: q.page_size ?? q.limit }),

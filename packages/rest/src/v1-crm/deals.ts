@@ -2,7 +2,15 @@ import { contracts } from '@crm/api';
 import { z } from 'zod';
 import { snakeFace, snakeInput } from '../shared/casing.ts';
 import { v1Face } from '../shared/face.ts';
-import { ifMatchHeaders, queryNumber } from '../shared/fields.ts';
+import { queryNumber } from '../shared/fields.ts';
+import {
+  fromSnakeBody,
+  fromSnakeParams,
+  fromSnakeParamsAndBody,
+  fromVersionedParams,
+  fromVersionedParamsAndBody,
+  inSnakeCase,
+} from '../shared/parts.ts';
 import { routesOf } from '../shared/route.ts';
 
 // /v1/crm/deals, /v1/crm/contacts and /v1/crm/leaderboard (document 000: snake_case, bare
@@ -11,22 +19,9 @@ import { routesOf } from '../shared/route.ts';
 const { deals, contacts, activities, leaderboard } = contracts.pipeline;
 const { json, stream } = routesOf(v1Face);
 
-const dealShape = snakeFace(contracts.pipeline.Deal);
-const dealDetail = snakeFace(deals.get.output);
-const dealPage = snakeFace(deals.list.output);
-const board = snakeFace(deals.kanban.output);
-const timeline = snakeFace(deals.timeline.output);
-const contactShape = snakeFace(contracts.pipeline.DealContact);
-const contactList = snakeFace(contacts.list.output);
-const activityShape = snakeFace(contracts.pipeline.Activity);
-const activityList = snakeFace(activities.list.output);
-const ranking = snakeFace(leaderboard.output);
-const deletedShape = snakeFace(deals.delete.output);
+const dealId = snakeInput({ dealId: deals.get.input.shape.dealId });
+const contactId = snakeInput({ contactId: contacts.update.input.shape.contactId });
 
-const dealId = z.object({ deal_id: deals.get.input.shape.dealId });
-const contactId = z.object({ contact_id: contacts.update.input.shape.contactId });
-
-const createBody = snakeInput(deals.create.input.shape);
 const updateBody = snakeInput(deals.update.input.omit({ dealId: true, expectedVersion: true }).shape);
 const moveBody = snakeInput(deals.move.input.pick({ stageId: true }).shape);
 const attachBody = snakeInput(contacts.attach.input.omit({ dealId: true }).shape);
@@ -54,24 +49,12 @@ const kanbanQuery = z.object({
 });
 const leaderboardQuery = z.object({ days: queryNumber(leaderboard.input.unwrap().shape.days) });
 
+const dealDetail = snakeFace(deals.get.output);
+
 export const dealRoutes = [
-  json({
-    method: 'post',
-    path: '/v1/crm/deals',
-    contract: deals.create,
-    status: 201,
-    body: createBody.schema,
-    response: dealShape.schema,
-    input: ({ body }) => createBody.toContract(body),
-    output: dealShape.map,
-  }),
-  json({
-    method: 'get',
-    path: '/v1/crm/deals',
-    contract: deals.list,
-    status: 200,
+  json('post', '/v1/crm/deals', { status: 201, ...fromSnakeBody(snakeInput(deals.create.input.shape)), ...inSnakeCase(deals.create) }),
+  json('get', '/v1/crm/deals', {
     query: listQuery,
-    response: dealPage.schema,
     input: ({ query: q }) => ({
       stageId: q.stage_id,
       ownerUserId: q.owner_user_id,
@@ -80,15 +63,10 @@ export const dealRoutes = [
       page: q.page,
       pageSize: q.page_size ?? q.limit,
     }),
-    output: dealPage.map,
+    ...inSnakeCase(deals.list),
   }),
-  json({
-    method: 'get',
-    path: '/v1/crm/deals/kanban',
-    contract: deals.kanban,
-    status: 200,
+  json('get', '/v1/crm/deals/kanban', {
     query: kanbanQuery,
-    response: board.schema,
     input: ({ query: q }) => ({
       perStage: q.per_stage,
       stageId: q.stage_id,
@@ -96,153 +74,43 @@ export const dealRoutes = [
       ownerUserId: q.owner_user_id,
       minValue: q.min_value,
     }),
-    output: board.map,
+    ...inSnakeCase(deals.kanban),
     reuseAnswer: true,
   }),
-  stream({
-    method: 'get',
-    path: '/v1/crm/deals/export',
+  stream('get', '/v1/crm/deals/export', {
     contract: deals.export,
-    status: 200,
     contentType: 'text/csv; charset=utf-8',
     headersOut: { 'content-disposition': 'attachment; filename="deals.csv"', 'cache-control': 'no-store' },
     input: () => undefined,
     chunk: (text) => text,
   }),
-  json({
-    method: 'get',
-    path: '/v1/crm/deals/{deal_id}',
+  json('get', '/v1/crm/deals/{deal_id}', {
     contract: deals.get,
-    status: 200,
     summary: 'One deal with its contacts and activities; its ETag is its version.',
-    params: dealId,
+    ...fromSnakeParams(dealId),
     response: dealDetail.schema,
-    input: ({ params }) => ({ dealId: params.deal_id }),
     output: (deal, reply) => {
       reply.header('ETag', `"${deal.version}"`);
       return dealDetail.map(deal);
     },
   }),
-  json({
-    method: 'patch',
-    path: '/v1/crm/deals/{deal_id}',
-    contract: deals.update,
-    status: 200,
-    params: dealId,
-    headers: ifMatchHeaders,
-    body: updateBody.schema,
-    response: dealShape.schema,
-    input: ({ params, headers, body }) => ({
-      ...updateBody.toContract(body),
-      dealId: params.deal_id,
-      expectedVersion: headers['if-match'],
-    }),
-    output: dealShape.map,
-  }),
-  json({
-    method: 'patch',
-    path: '/v1/crm/deals/{deal_id}/move',
-    contract: deals.move,
-    status: 200,
-    params: dealId,
-    headers: ifMatchHeaders,
-    body: moveBody.schema,
-    response: dealShape.schema,
-    input: ({ params, headers, body }) => ({ ...moveBody.toContract(body), dealId: params.deal_id, expectedVersion: headers['if-match'] }),
-    output: dealShape.map,
-  }),
-  json({
-    method: 'delete',
-    path: '/v1/crm/deals/{deal_id}',
-    contract: deals.delete,
-    status: 200,
-    params: dealId,
-    headers: ifMatchHeaders,
-    response: deletedShape.schema,
-    input: ({ params, headers }) => ({ dealId: params.deal_id, expectedVersion: headers['if-match'] }),
-    output: deletedShape.map,
-  }),
-  json({
-    method: 'get',
-    path: '/v1/crm/deals/{deal_id}/timeline',
-    contract: deals.timeline,
-    status: 200,
-    params: dealId,
-    response: timeline.schema,
-    input: ({ params }) => ({ dealId: params.deal_id }),
-    output: timeline.map,
-  }),
-  json({
-    method: 'get',
-    path: '/v1/crm/deals/{deal_id}/contacts',
-    contract: contacts.list,
-    status: 200,
-    params: dealId,
-    response: contactList.schema,
-    input: ({ params }) => ({ dealId: params.deal_id }),
-    output: contactList.map,
-  }),
-  json({
-    method: 'post',
-    path: '/v1/crm/deals/{deal_id}/contacts',
-    contract: contacts.attach,
+  json('patch', '/v1/crm/deals/{deal_id}', { ...fromVersionedParamsAndBody(dealId, updateBody), ...inSnakeCase(deals.update) }),
+  json('patch', '/v1/crm/deals/{deal_id}/move', { ...fromVersionedParamsAndBody(dealId, moveBody), ...inSnakeCase(deals.move) }),
+  json('delete', '/v1/crm/deals/{deal_id}', { ...fromVersionedParams(dealId), ...inSnakeCase(deals.delete) }),
+  json('get', '/v1/crm/deals/{deal_id}/timeline', { ...fromSnakeParams(dealId), ...inSnakeCase(deals.timeline) }),
+  json('get', '/v1/crm/deals/{deal_id}/contacts', { ...fromSnakeParams(dealId), ...inSnakeCase(contacts.list) }),
+  json('post', '/v1/crm/deals/{deal_id}/contacts', {
     status: 201,
-    params: dealId,
-    body: attachBody.schema,
-    response: contactShape.schema,
-    input: ({ params, body }) => ({ ...attachBody.toContract(body), dealId: params.deal_id }),
-    output: contactShape.map,
+    ...fromSnakeParamsAndBody(dealId, attachBody),
+    ...inSnakeCase(contacts.attach),
   }),
-  json({
-    method: 'get',
-    path: '/v1/crm/deals/{deal_id}/activities',
-    contract: activities.list,
-    status: 200,
-    params: dealId,
-    response: activityList.schema,
-    input: ({ params }) => ({ dealId: params.deal_id }),
-    output: activityList.map,
-  }),
-  json({
-    method: 'post',
-    path: '/v1/crm/deals/{deal_id}/activities',
-    contract: activities.log,
+  json('get', '/v1/crm/deals/{deal_id}/activities', { ...fromSnakeParams(dealId), ...inSnakeCase(activities.list) }),
+  json('post', '/v1/crm/deals/{deal_id}/activities', {
     status: 201,
-    params: dealId,
-    body: activityBody.schema,
-    response: activityShape.schema,
-    input: ({ params, body }) => ({ ...activityBody.toContract(body), dealId: params.deal_id }),
-    output: activityShape.map,
+    ...fromSnakeParamsAndBody(dealId, activityBody),
+    ...inSnakeCase(activities.log),
   }),
-  json({
-    method: 'patch',
-    path: '/v1/crm/contacts/{contact_id}',
-    contract: contacts.update,
-    status: 200,
-    params: contactId,
-    body: contactBody.schema,
-    response: contactShape.schema,
-    input: ({ params, body }) => ({ ...contactBody.toContract(body), contactId: params.contact_id }),
-    output: contactShape.map,
-  }),
-  json({
-    method: 'delete',
-    path: '/v1/crm/contacts/{contact_id}',
-    contract: contacts.delete,
-    status: 200,
-    params: contactId,
-    response: snakeFace(contacts.delete.output).schema,
-    input: ({ params }) => ({ contactId: params.contact_id }),
-    output: snakeFace(contacts.delete.output).map,
-  }),
-  json({
-    method: 'get',
-    path: '/v1/crm/leaderboard',
-    contract: leaderboard,
-    status: 200,
-    query: leaderboardQuery,
-    response: ranking.schema,
-    input: ({ query: q }) => ({ days: q.days }),
-    output: ranking.map,
-  }),
+  json('patch', '/v1/crm/contacts/{contact_id}', { ...fromSnakeParamsAndBody(contactId, contactBody), ...inSnakeCase(contacts.update) }),
+  json('delete', '/v1/crm/contacts/{contact_id}', { ...fromSnakeParams(contactId), ...inSnakeCase(contacts.delete) }),
+  json('get', '/v1/crm/leaderboard', { query: leaderboardQuery, input: ({ query: q }) => ({ days: q.days }), ...inSnakeCase(leaderboard) }),
 ];

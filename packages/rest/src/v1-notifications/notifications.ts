@@ -23,35 +23,21 @@ const toId = ({ params }: { params: z.output<typeof byId> }) => ({ id: params.no
 const ruleParams = z.object({ rule_type: r.toggle.input.shape.ruleType, rule_id: r.toggle.input.shape.ruleId });
 
 export const v1NotificationRoutes = [
-  json({ method: 'get', path: `${BASE}/rules`, status: 200, ...snaked(r.list), ...fromNothing }),
-  json({
-    method: 'put',
-    path: `${BASE}/rules/{rule_type}/{rule_id}/toggle`,
-    status: 200,
+  json('get', `${BASE}/rules`, { ...snaked(r.list), ...fromNothing }),
+  json('put', `${BASE}/rules/{rule_type}/{rule_id}/toggle`, {
     params: ruleParams,
     ...snaked(r.toggle),
     input: ({ params }) => ({ ruleType: params.rule_type, ruleId: params.rule_id }),
   }),
-  json({ method: 'get', path: `${BASE}/channels`, status: 200, ...snaked(r.channels), ...fromNothing }),
-  json({
-    method: 'get',
-    path: `${BASE}/history`,
-    status: 200,
-    query: z.object(pageAndLimit(n.history.input.shape)),
-    ...snaked(n.history),
-    ...fromQuery,
-  }),
-  json({
-    method: 'get',
-    path: `${BASE}/inbox`,
-    status: 200,
+  json('get', `${BASE}/channels`, { ...snaked(r.channels), ...fromNothing }),
+  json('get', `${BASE}/history`, { ...snaked(n.history), ...fromQuery(z.object(pageAndLimit(n.history.input.shape))) }),
+  json('get', `${BASE}/inbox`, {
     summary: 'The caller’s unread and recent notifications, newest first, paged (dismissed ones are left out).',
-    query: inboxQuery,
     ...snaked(n.list),
-    ...fromQuery,
+    ...fromQuery(inboxQuery),
   }),
-  json({ method: 'get', path: `${BASE}/unread-count`, status: 200, ...snaked(n.unreadCount), ...fromNothing }),
-  json({ method: 'put', path: `${BASE}/read/{notification_id}`, status: 200, params: byId, ...snaked(n.markRead), input: toId }),
-  json({ method: 'put', path: `${BASE}/read-all`, status: 200, ...snaked(n.markAllRead), ...fromNothing }),
-  json({ method: 'delete', path: `${BASE}/{notification_id}`, contract: n.dismiss, params: byId, input: toId, ...noContent }),
+  json('get', `${BASE}/unread-count`, { ...snaked(n.unreadCount), ...fromNothing }),
+  json('put', `${BASE}/read/{notification_id}`, { params: byId, ...snaked(n.markRead), input: toId }),
+  json('put', `${BASE}/read-all`, { ...snaked(n.markAllRead), ...fromNothing }),
+  json('delete', `${BASE}/{notification_id}`, { contract: n.dismiss, params: byId, input: toId, ...noContent }),
 ];
