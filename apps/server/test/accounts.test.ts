@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
 // Document 002's accounts: the companies of document 003 through another (camelCase) face.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = await testApp();
 
 const COMPANY_EVENTS = ['CompanyCreated', 'CompanyUpdated', 'CompanyDeleted'];
 const ACC_ID = /^acc_[0-9a-f]{32}$/;

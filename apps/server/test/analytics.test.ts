@@ -1,19 +1,16 @@
 import { inTenant } from '@crm/db';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
 // Document 000's usage analytics: POST /v1/analytics/track (every plan, every role) into an
 // append-only table, GET /v1/analytics/traffic (admin only) over the last 30 days. The clock is
 // the tests' so events can be dated.
 
-let t: TestApp;
 let nowMs = Date.now();
 const clock = { now: () => new Date(nowMs) };
-beforeAll(async () => {
-  t = await startTestApp({ clock });
-});
-afterAll(() => t.close());
+const t = await testApp({ clock });
 
 const DAY = 86_400_000;
 const MIN = 60_000;

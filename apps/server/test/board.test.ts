@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pipeline } from '@crm/domain';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = await testApp();
 
 const stagesOf = async (a: TestTenant) => (await t.request('GET', '/v1/crm/stages', { token: a.token })).body.stages as any[];
 const newDeal = async (a: TestTenant, body: Record<string, unknown>, token = a.token) => {

@@ -3,11 +3,10 @@ import { expectRebuildEqualsLive, rebuildTestApp } from './rebuild-fixture.ts';
 
 // The business profiles and the setup hub rebuilt from the log equal the live rows (a rebuild uses
 // a schema of its own, so this file gets a database of its own on pg).
-const app = rebuildTestApp();
+const t = await rebuildTestApp();
 
 describe('business profiles and setup hub rebuilt from position 0', () => {
   it('equal the live rows after creates, updates, skips, resets, task changes, an auto-check and the completion', async () => {
-    const t = app();
     const a = await t.registerTenant('rb-bp');
     const rep = await t.createUser(a, 'user', 'Rep');
     const call = async (token: string, method: string, path: string, body?: unknown) => {

@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
 // Document 000's /v1/business-profile: the caller's own profile, and ICP scoring against it from
 // the tenant's organizations (document 002/003) and deals.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = await testApp();
 
 const BP = '/v1/business-profile';
 const EVENTS = ['BusinessProfileCompleted', 'BusinessProfileUpdated', 'BusinessProfileSkipped', 'BusinessProfileReset'];

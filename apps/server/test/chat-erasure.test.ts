@@ -8,13 +8,12 @@ import { expectRebuildEqualsLive, rebuildTestApp } from './rebuild-fixture.ts';
 // permanent erasure of the author erases their messages everywhere (log, read models, rebuilds,
 // and the notifications their messages fired), while the other members' messages stay.
 
-const app = rebuildTestApp();
+const t = await rebuildTestApp();
 const C = '/api/v1/chat/channels';
 const SECRET = 'my secret plan 4711';
 
 describe('chat messages and the erasure of their author', () => {
   it('are sealed from the start and read as [erased] once the author is erased for good', async () => {
-    const t = app();
     const a = await t.registerTenant('chat-erase');
     const gus = await t.createUser(a, 'user', 'Gus');
     const bea = await t.createUser(a, 'user', 'Bea');

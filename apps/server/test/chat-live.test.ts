@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import { testApp } from './app-fixture.ts';
 
 // chat.live over a real WebSocket: new messages of the caller's channels only, read from the event
 // log, resumable from the last id seen, and the credential judged again before each message.
 
-let t: TestApp;
-let acme: TestTenant;
-beforeAll(async () => {
-  t = await startTestApp();
-  acme = await t.registerTenant('chat-live');
-});
-afterAll(() => t.close());
+const t = await testApp();
+const acme = await t.registerTenant('chat-live');
 
 const C = '/api/v1/chat';
 const send = (token: string, channelId: string, content: string) =>

@@ -3,11 +3,10 @@ import { expectRebuildEqualsLive, rebuildTestApp } from './rebuild-fixture.ts';
 
 // Chat's read models are folded from the log alone: rebuilt from position 0 they equal the live ones.
 
-const app = rebuildTestApp();
+const t = await rebuildTestApp();
 
 describe('chat read models rebuilt from the log', () => {
   it('equal the live rows after direct and group channels, messages and reads', async () => {
-    const t = app();
     const a = await t.registerTenant('chat-rebuild');
     const bea = await t.createUser(a, 'user', 'Bea');
     const cal = await t.createUser(a, 'user', 'Cal');

@@ -1,30 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestResponse, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestResponse } from '../src/testing.ts';
+import { tenantWorld } from './app-fixture.ts';
 
 // Document 001's chat over the whole server: every path and its statuses, membership, paging,
 // unread counts per member, tenant isolation, and that a refused write appends nothing.
 
-let t: TestApp;
-let acme: TestTenant;
-let other: TestTenant;
 type Member = { token: string; userId: number };
-let bea: Member;
-let cal: Member;
-let vic: Member;
-let stranger: Member;
+const { t, acme, other, users } = await tenantWorld('chat', { bea: ['user', 'Bea'], cal: ['manager', 'Cal'], vic: ['viewer', 'Vic'] });
+const { bea, cal, vic } = users;
+const stranger = await t.createUser(other, 'user', 'Otto');
 
 const C = '/api/v1/chat';
-
-beforeAll(async () => {
-  t = await startTestApp();
-  acme = await t.registerTenant('chat');
-  other = await t.registerTenant('chat-other');
-  bea = await t.createUser(acme, 'user', 'Bea');
-  cal = await t.createUser(acme, 'manager', 'Cal');
-  vic = await t.createUser(acme, 'viewer', 'Vic');
-  stranger = await t.createUser(other, 'user', 'Otto');
-});
-afterAll(() => t.close());
 
 const admin = (): Member => ({ token: acme.token, userId: acme.userId });
 const direct = (who: Member, userId: unknown) => t.request('POST', `${C}/channels/direct`, { token: who.token, body: { userId } });

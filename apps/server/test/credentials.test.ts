@@ -3,8 +3,9 @@ import { eventCodec, eventSchemas, identity, inlineProjections, systemClock, upc
 import { EventStore } from '@crm/eventstore';
 import { CREDENTIAL_CACHE_TTL_MS, REFRESH_GRACE_S, runCommand } from '@crm/api';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it, vi } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { tenantWorld } from './app-fixture.ts';
 
 // Changes take effect at once on every credential (issue 9): a still-unexpired access token or a
 // key is refused on the very next request after a deactivation, a lowered role, a logout-all, a
@@ -13,17 +14,8 @@ import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
 
 let offsetMs = 0;
 const clock = { now: () => new Date(Date.now() + offsetMs) };
-let t: TestApp;
-let acme: TestTenant;
-let other: TestTenant;
+const { t, acme, other } = await tenantWorld('cred', {}, { clock });
 const PASSWORD = 'Member-Password-42';
-
-beforeAll(async () => {
-  t = await startTestApp({ clock });
-  acme = await t.registerTenant('cred');
-  other = await t.registerTenant('cred-other');
-});
-afterAll(() => t.close());
 
 interface Member {
   userId: number;

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { parse } from 'yaml';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
 // Document 003's component schemas (OpenAPI 3.0) as ajv validators, for the tests of its person
 // actions (invite, link-user, merge): every answer checked is validated against the document.
@@ -64,15 +64,10 @@ export function documentedStatuses(path: string, method: string): string[] {
 export const PREFIXES = ['/api/crm', ''] as const;
 
 /**
- * The setup of a file of 003's person actions: a test app and two tenants, `b` to check that
- * nothing crosses to another tenant, started before the file's tests (handed to `use`) and closed
- * after them.
+ * The setup of a file of 003's person actions: a test app, closed after the file's tests, and two
+ * tenants, `b` to check that nothing crosses to another tenant.
  */
-export function withTwoTenants(slug: string, use: (w: { t: TestApp; a: TestTenant; b: TestTenant }) => void) {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-    use({ t, a: await t.registerTenant(slug), b: await t.registerTenant(`${slug}-b`) });
-  });
-  afterAll(() => t.close());
+export async function twoTenants(slug: string) {
+  const t = await testApp();
+  return { t, a: await t.registerTenant(slug), b: await t.registerTenant(`${slug}-b`) };
 }

@@ -1,17 +1,14 @@
 import { inSystem } from '@crm/db';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { TestApp, TestTenant } from '../src/testing.ts';
-import { documentedStatuses, expectDocShape, PREFIXES, withTwoTenants } from './crm-doc003.ts';
+import type { TestTenant } from '../src/testing.ts';
+import { documentedStatuses, expectDocShape, PREFIXES, twoTenants } from './crm-doc003.ts';
 
 // Document 003's invite and link-user of persons, on both path families: a real platform
 // invitation (the users module's), the binding to a platform user, and the binding a user gets
 // on creation when a person has their email. Every answer is checked against the document.
 
-let t: TestApp;
-let a: TestTenant;
-let b: TestTenant;
-withTwoTenants('inv', (w) => ({ t, a, b } = w));
+const { t, a, b } = await twoTenants('inv');
 
 let seq = 0;
 const mail = (tag: string) => `${tag}-${++seq}-${Date.now()}@people.example.com`;

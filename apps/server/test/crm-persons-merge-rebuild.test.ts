@@ -3,11 +3,10 @@ import { expectRebuildEqualsLive, rebuildTestApp } from './rebuild-fixture.ts';
 
 // Merges, undos and user links rebuilt from the log equal the live rows: persons, deal contacts
 // (re-pointed, dropped and restored links) and person_merges (a database of its own on pg).
-const app = rebuildTestApp();
+const t = await rebuildTestApp();
 
 describe('merge read models rebuilt from position 0', () => {
   it('equal the live rows after a merge, an undo, a second merge and a link', async () => {
-    const t = app();
     const a = await t.registerTenant('rb-m');
     const post = async (path: string, body?: unknown) => {
       const res = await t.request('POST', path, { token: a.token, body });

@@ -1,17 +1,14 @@
 import { inSystem } from '@crm/db';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { TestApp, TestTenant } from '../src/testing.ts';
-import { documentedStatuses, expectDocShape, PREFIXES, withTwoTenants } from './crm-doc003.ts';
+import type { TestTenant } from '../src/testing.ts';
+import { documentedStatuses, expectDocShape, PREFIXES, twoTenants } from './crm-doc003.ts';
 
 // Document 003's merge of persons, with what we add: dry run, undo, a merged id that keeps
 // resolving, and the genealogy. The round trip merge -> undo is checked table by table against
 // the state before the merge.
 
-let t: TestApp;
-let a: TestTenant;
-let b: TestTenant;
-withTwoTenants('merge', (w) => ({ t, a, b } = w));
+const { t, a, b } = await twoTenants('merge');
 
 let seq = 0;
 

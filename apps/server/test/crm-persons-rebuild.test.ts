@@ -3,11 +3,10 @@ import { expectRebuildEqualsLive, rebuildTestApp } from './rebuild-fixture.ts';
 
 // Persons and companies rebuilt from the log equal the live rows (a rebuild uses a schema of its
 // own, so this file gets a database of its own on pg).
-const app = rebuildTestApp();
+const t = await rebuildTestApp();
 
 describe('persons and companies rebuilt from position 0', () => {
   it('equal the live rows after creates, changes, deletes and cleared references', async () => {
-    const t = app();
     const a = await t.registerTenant('rb-p');
     const post = async (path: string, body: unknown) => (await t.request('POST', path, { token: a.token, body })).body;
     const o1 = await post('/api/crm/organizations/', { name: 'One', address: { city: 'Oslo' } });

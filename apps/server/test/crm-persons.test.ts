@@ -1,17 +1,14 @@
 import { inSystem, inTenant } from '@crm/db';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 import { expectDocShape, PREFIXES } from './crm-doc003.ts';
 
 // Document 003's persons and organizations, on both path families. Every answer checked here is
 // also validated against the document's own component schemas (OpenAPI 3.0, via ajv: crm-doc003.ts).
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = await testApp();
 
 // --- helpers ----------------------------------------------------------------------------------
 

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import { testApp } from './app-fixture.ts';
 
 // Deal commands answer with the row their projection wrote instead of reading it back (issue 10).
 // That row must be exactly what a later read returns: the same fields, formats and versions.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = await testApp();
 
 describe('a deal command answers with the row as stored', () => {
   it('after create, update, move and a no-op update, on every value a later GET sees', async () => {

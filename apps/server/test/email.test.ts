@@ -4,22 +4,19 @@ import { email, upcasters } from '@crm/domain';
 import { rebuildProjections } from '@crm/eventstore';
 import { onPg } from '@crm/db/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 import { closedPort, startSmtp } from './smtp-fixture.ts';
 
 // Email settings (document 001, /api/v1/settings/email/*) and the outbox relay, against a real
 // SMTP server (smtp-server on port 0). One isolated database for the file, so the relays here
 // see only this file's outbox.
 
-let t: TestApp;
 const S = '/api/v1/settings/email';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  t = await startTestApp({ isolated: true });
-}, 60_000);
-afterAll(() => t.close());
+const t = await testApp({ isolated: true });
 
 /**
  * A fresh tenant with an empty outbox: registering queues mail of its own (the admin's address

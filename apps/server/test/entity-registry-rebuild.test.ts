@@ -3,11 +3,10 @@ import { expectRebuildEqualsLive, rebuildTestApp } from './rebuild-fixture.ts';
 
 // The registry's read models rebuilt from the log equal the live rows (a rebuild uses a schema of
 // its own, so this file gets a database of its own on pg).
-const app = rebuildTestApp();
+const t = await rebuildTestApp();
 
 describe('registry entities and links rebuilt from position 0', () => {
   it('equal the live rows after registers, links, unlinks, auto-links and merges', async () => {
-    const t = app();
     const a = await t.registerTenant('rb-reg');
     const post = async (path: string, body: unknown) =>
       (await t.request('POST', `/api/v1/entity-registry${path}`, { token: a.token, body })).body.data;

@@ -1,31 +1,22 @@
 import { inTenant } from '@crm/db';
 import '@crm/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestResponse, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestResponse } from '../src/testing.ts';
+import { tenantWorld } from './app-fixture.ts';
 
 // Document 001's entity registry over the whole server: canonical entities are 003 persons and
 // companies, links attach records of other apps. Every path, its status codes, tenant isolation,
 // and that a refused write appends nothing.
 
-let t: TestApp;
-let acme: TestTenant;
-let other: TestTenant;
-let viewer: { token: string };
-let user: { token: string; userId: number };
-let manager: { token: string };
+const { t, acme, other, users } = await tenantWorld('registry', {
+  viewer: ['viewer', 'Vic'],
+  user: ['user', 'Uma'],
+  manager: ['manager', 'Max'],
+});
+const { viewer, user, manager } = users;
 
 const R = '/api/v1/entity-registry';
 const REGISTRY_EVENTS = ['CanonicalRegistered', 'EntityLinked', 'EntityUnlinked', 'CanonicalMerged', 'CanonicalAbsorbed'];
-
-beforeAll(async () => {
-  t = await startTestApp();
-  acme = await t.registerTenant('registry');
-  other = await t.registerTenant('registry-other');
-  viewer = await t.createUser(acme, 'viewer', 'Vic');
-  user = await t.createUser(acme, 'user', 'Uma');
-  manager = await t.createUser(acme, 'manager', 'Max');
-});
-afterAll(() => t.close());
 
 let seq = 0;
 const ref = (app = 'sales', entityType = 'lead') => ({ app, entityType, entityId: `${entityType}-${++seq}` });

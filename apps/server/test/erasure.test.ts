@@ -4,23 +4,17 @@ import { onPg } from '@crm/db/testing';
 import { eventCodec, inlineProjections, upcasters } from '@crm/domain';
 import { rebuildProjections, verifyChains } from '@crm/eventstore';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { erasePerson as cliErasePerson, exportEvents } from '../../cli/src/commands.ts';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
 // Personal data and erasure (issue 8): personal fields are stored sealed under a key per person;
 // erasure destroys the key. Checked where the data could hide: the raw log, every table, the
 // analysts' export and a rebuild. A database of its own: the rebuild swaps tables.
 
-let t: TestApp;
-let a: TestTenant;
-let b: TestTenant;
-beforeAll(async () => {
-  t = await startTestApp({ isolated: true });
-  a = await t.registerTenant('erase');
-  b = await t.registerTenant('other');
-});
-afterAll(() => t.close());
+const t = await testApp({ isolated: true });
+const a = await t.registerTenant('erase');
+const b = await t.registerTenant('other');
 
 // Long, distinctive values: base64 ciphertext cannot contain them by chance.
 const ERIN = {

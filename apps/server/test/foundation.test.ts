@@ -1,13 +1,9 @@
 import { inSystem } from '@crm/db';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import { testApp } from './app-fixture.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = await testApp();
 
 describe('getting in (document 001)', () => {
   it('answers health with the database status', async () => {

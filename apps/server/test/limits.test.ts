@@ -1,18 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import { LIMITS } from '@crm/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import { testApp } from './app-fixture.ts';
 
 // Limits, tried as a careless or hostile client would: oversized and mistyped bodies, deep JSON,
 // text PostgreSQL cannot store, and tRPC batches without end. Each is a clear 4xx that writes nothing.
 
-let t: TestApp;
-let a: TestTenant;
-beforeAll(async () => {
-  t = await startTestApp();
-  a = await t.registerTenant('limits');
-});
-afterAll(() => t.close());
+const t = await testApp();
+const a = await t.registerTenant('limits');
 
 const MB = 1024 * 1024;
 

@@ -1,19 +1,14 @@
 import { enqueueMail, MailRelay, mailRetentionMs, silentLogger } from '@crm/api';
 import { inSystem, inTenant } from '@crm/db';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { testApp } from './app-fixture.ts';
 
 // The relay's periodic pass deletes sent mail older than the retention period; failed and pending
 // mail stays, whatever its age, and so does recent sent mail.
 
-let t: TestApp;
-let acme: TestTenant;
-beforeAll(async () => {
-  t = await startTestApp();
-  acme = await t.registerTenant('prune');
-});
-afterAll(() => t.close());
+const t = await testApp();
+const acme = await t.registerTenant('prune');
 
 const DAY = 86_400_000;
 

@@ -1,19 +1,13 @@
 import { NotificationRunner } from '@crm/api';
 import { inTenant } from '@crm/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import { testApp } from './app-fixture.ts';
 
 // Document 001's /me: the caller's tasks (scheduled activities on deals they own) in buckets, and
 // the unread counts gathered from chat, notifications and tasks.
 
-let t: TestApp;
-let acme: TestTenant;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  acme = await t.registerTenant('me');
-});
-afterAll(() => t.close());
+const t = await testApp();
+const acme = await t.registerTenant('me');
 
 const HOUR = 3_600_000;
 const newDeal = async (token: string, name: string) => {

@@ -4,11 +4,10 @@ import { expectRebuildEqualsLive, rebuildTestApp } from './rebuild-fixture.ts';
 // Template overrides and digest settings are folded from the log alone: rebuilt from position 0
 // they equal the live rows (two tenants customising the same template key included).
 
-const app = rebuildTestApp();
+const t = await rebuildTestApp();
 
 describe('notification template and digest read models rebuilt from the log', () => {
   it('equal the live rows after customisations, a reset and digest setting changes', async () => {
-    const t = app();
     const [a, b] = [await t.registerTenant('tpl-rebuild'), await t.registerTenant('tpl-rebuild')];
     const T = '/api/v1/notifications/templates/sales.lead_assigned';
     for (const [tenant, body] of [

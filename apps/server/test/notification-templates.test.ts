@@ -1,29 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestResponse, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestResponse, TestTenant } from '../src/testing.ts';
+import { tenantWorld } from './app-fixture.ts';
 
 // Document 001's notification templates over the whole server: the system templates come from
 // the notification sources (sales.lead_assigned is the pipeline's); a tenant admin customises and
 // resets them; anyone previews. Also each user's digest settings. Every path, its statuses,
 // tenant isolation, and that a refused write appends nothing.
 
-let t: TestApp;
-let acme: TestTenant;
-let other: TestTenant;
-let viewer: { token: string; userId: number };
-let user: { token: string; userId: number };
+const { t, acme, other, users } = await tenantWorld('tpl', { viewer: ['viewer', 'Vic'], user: ['user', 'Uma'] });
+const { viewer, user } = users;
 
 const T = '/api/v1/notifications/templates';
 const KEY = 'sales.lead_assigned';
 const DIGEST = '/api/v1/notifications/analytics/digest/settings';
-
-beforeAll(async () => {
-  t = await startTestApp();
-  acme = await t.registerTenant('tpl');
-  other = await t.registerTenant('tpl-other');
-  viewer = await t.createUser(acme, 'viewer', 'Vic');
-  user = await t.createUser(acme, 'user', 'Uma');
-});
-afterAll(() => t.close());
+/** A user's digest settings until they change them. */
+const DIGEST_DEFAULTS = { frequency: 'off', time: '09:00', timezone: 'UTC', weekday: 'monday', nextDigestAt: null, updatedAt: null };
 
 /** A request that must be refused with this status and code, and append nothing. */
 async function refused(tenant: TestTenant, status: number, code: string, send: () => Promise<TestResponse>) {
@@ -172,14 +163,7 @@ describe('digest settings', () => {
   it('start off, change by PUT or PATCH (fields left out kept), with the zone checked by Intl', async () => {
     const get = await t.request('GET', DIGEST, { token: viewer.token });
     expect(get.status, get.text).toBe(200);
-    expect(get.body.data).toEqual({
-      frequency: 'off',
-      time: '09:00',
-      timezone: 'UTC',
-      weekday: 'monday',
-      nextDigestAt: null,
-      updatedAt: null,
-    });
+    expect(get.body.data).toEqual(DIGEST_DEFAULTS);
     const put = await t.request('PUT', DIGEST, {
       token: viewer.token,
       body: { frequency: 'weekly', time: '07:30', timezone: 'europe/paris', weekday: 'friday' },
@@ -196,7 +180,7 @@ describe('digest settings', () => {
     expect(patch.body.data).toMatchObject({ frequency: 'daily', time: '07:30', timezone: 'Europe/Paris' });
     // Settings are the caller's own.
     const others = await t.request('GET', DIGEST, { token: user.token });
-    expect(others.body.data.frequency).toBe('off');
+    expect(others.body.data).toEqual(DIGEST_DEFAULTS);
     const before = await t.eventCount(acme.tenantId);
     await t.request('PUT', DIGEST, { token: viewer.token, body: { frequency: 'daily' } });
     expect(await t.eventCount(acme.tenantId)).toBe(before);

@@ -2,8 +2,9 @@ import { NotificationRunner } from '@crm/api';
 import { inSystem } from '@crm/db';
 import { sql } from 'kysely';
 import { notifications } from '@crm/domain';
-import { afterAll, expect } from 'vitest';
-import { startTestApp, type TestApp, type TestResponse, type TestTenant } from '../src/testing.ts';
+import { expect } from 'vitest';
+import type { TestApp, TestResponse, TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
 // Shared steps of the notification tests: deals that fire notifications, the engine run once to
 // the end of the log, and the rows as the database holds them.
@@ -82,8 +83,7 @@ export function notificationSteps(t: TestApp) {
 
 /** A test file's app (closed after its tests), a tenant, a plain user of it, and the steps. */
 export async function notificationWorld(prefix: string, options: { isolated?: boolean } = {}) {
-  const t = await startTestApp(options);
-  afterAll(() => t.close());
+  const t = await testApp(options);
   const acme = await t.registerTenant(prefix);
   const uma: Actor = await t.createUser(acme, 'user', 'Uma');
   return { t, s: notificationSteps(t), acme, uma };

@@ -1,12 +1,8 @@
 import { restFaces } from '@crm/rest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import { testApp } from './app-fixture.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = await testApp();
 
 describe('GET /openapi.json', () => {
   it('describes every REST route the server has, from the router’s own input schemas', async () => {

@@ -1,22 +1,21 @@
 import { inSystem, inTenant } from '@crm/db';
 import { platformEvents } from '@crm/domain';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestResponse, type TestTenant } from '../src/testing.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestResponse } from '../src/testing.ts';
+import { tenantWorld } from './app-fixture.ts';
 
 // Document 001's platform events over the whole server: one event, batches of up to 500 (all or
 // nothing), the list with filters and paging, the KPI and the 30/90/365-day activity summaries,
 // and tenant isolation on every path.
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');
-let t: TestApp;
-let acme: TestTenant;
-let other: TestTenant;
-let viewer: { token: string };
-let user: { token: string; userId: number };
-let jane: string;
-let globex: string;
-let otherPerson: string;
+const { t, acme, other, users } = await tenantWorld(
+  'pevents',
+  { viewer: ['viewer', 'Vic'], user: ['user', 'Uma'] },
+  { clock: { now: () => NOW } },
+);
+const { viewer, user } = users;
 
 const P = '/api/v1/platform-events';
 
@@ -40,19 +39,11 @@ const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOStr
 const write = (token: string, body: Record<string, unknown>) => t.request('POST', P, { token, body });
 const batch = (token: string, events: unknown[]) => t.request('POST', `${P}/batch`, { token, body: { events } });
 
-beforeAll(async () => {
-  t = await startTestApp({ clock: { now: () => NOW } });
-  acme = await t.registerTenant('pevents');
-  other = await t.registerTenant('pevents-other');
-  viewer = await t.createUser(acme, 'viewer', 'Vic');
-  user = await t.createUser(acme, 'user', 'Uma');
-  const reg = (token: string, body: Record<string, unknown>) =>
-    t.request('POST', '/api/v1/entity-registry/register', { token, body: { app: 'sales', entityType: 'lead', ...body } });
-  jane = (await reg(acme.token, { name: 'Jane Events', email: 'jane@events.example', entityId: 'j-1' })).body.data.id;
-  globex = (await reg(acme.token, { name: 'Globex Events', entityClass: 'organization', entityId: 'g-1' })).body.data.id;
-  otherPerson = (await reg(other.token, { name: 'Olga Other', entityId: 'o-1' })).body.data.id;
-});
-afterAll(() => t.close());
+const reg = (token: string, body: Record<string, unknown>) =>
+  t.request('POST', '/api/v1/entity-registry/register', { token, body: { app: 'sales', entityType: 'lead', ...body } });
+const jane: string = (await reg(acme.token, { name: 'Jane Events', email: 'jane@events.example', entityId: 'j-1' })).body.data.id;
+const globex: string = (await reg(acme.token, { name: 'Globex Events', entityClass: 'organization', entityId: 'g-1' })).body.data.id;
+const otherPerson: string = (await reg(other.token, { name: 'Olga Other', entityId: 'o-1' })).body.data.id;
 
 describe('writing one event', () => {
   it('answers 201 with the event, metadata kept as sent, time defaulting to now', async () => {
@@ -251,14 +242,8 @@ describe('reading an entity’s events', () => {
 
 describe('append-only storage', () => {
   it('refuses changes and deletes by the app; erasure can only clear metadata', async () => {
-    const mine = await write(user.token, {
-      canonicalId: globex,
-      app: 'erase',
-      category: 'test',
-      action: 'kept',
-      metadata: { who: 'secret' },
-    });
-    expect(mine.status).toBe(201);
+    const withSecret = { canonicalId: globex, app: 'erase', category: 'test', action: 'kept', metadata: { who: 'secret' } };
+    expect((await write(user.token, withSecret)).status).toBe(201);
     const cleared = await inTenant(t.handle.db, acme.tenantId, (tx) =>
       platformEvents.clearPlatformEventMetadata(tx, acme.tenantId, [globex]),
     );

@@ -1,24 +1,12 @@
 import { identity } from '@crm/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import { tenantWorld } from './app-fixture.ts';
 
 // Permission profiles, the caller's effective permissions and organization settings (document 001),
 // over the whole server.
 
-let t: TestApp;
-let acme: TestTenant;
-let other: TestTenant;
-let viewer: { userId: number; token: string };
-let manager: { userId: number; token: string };
-
-beforeAll(async () => {
-  t = await startTestApp();
-  acme = await t.registerTenant('profiles');
-  other = await t.registerTenant('profiles-other');
-  viewer = await t.createUser(acme, 'viewer', 'Vic');
-  manager = await t.createUser(acme, 'manager', 'Max');
-});
-afterAll(() => t.close());
+const { t, acme, other, users } = await tenantWorld('profiles', { viewer: ['viewer', 'Vic'], manager: ['manager', 'Max'] });
+const { viewer, manager } = users;
 
 const create = (token: string, body: Record<string, unknown>) => t.request('POST', '/api/v1/profiles', { token, body });
 

@@ -1,21 +1,15 @@
 import { eventCodec, inlineProjections, upcasters } from '@crm/domain';
 import { rebuildProjections } from '@crm/eventstore';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { startTestApp, type TestApp } from '../src/testing.ts';
+import { expect } from 'vitest';
+import type { TestApp } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
 /**
  * For a file whose tests rebuild the read models from the log: a test app with a database of its
- * own (a rebuild uses a schema of its own, so on pg the file must not share one), started before
- * the file's tests and closed after them. Call it at the top of the file; `app()` is the app.
+ * own (a rebuild uses a schema of its own, so on pg the file must not share one), closed after the
+ * file's tests. At the top of the file: `const t = await rebuildTestApp();`.
  */
-export function rebuildTestApp(): () => TestApp {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ isolated: true });
-  });
-  afterAll(() => t.close());
-  return () => t;
-}
+export const rebuildTestApp = (): Promise<TestApp> => testApp({ isolated: true });
 
 /**
  * Rebuilds every projection from position 0 beside the live tables (no swap) and expects each

@@ -1,14 +1,11 @@
 import { eventCodec, inlineProjections, upcasters } from '@crm/domain';
 import { rebuildProjections } from '@crm/eventstore';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
 // Swapping projection tables changes the schema: this file gets a database of its own on pg.
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ isolated: true });
-});
-afterAll(() => t.close());
+const t = await testApp({ isolated: true });
 
 async function busyTenant(prefix: string): Promise<TestTenant & { dealIds: string[] }> {
   const a = await t.registerTenant(prefix);

@@ -3,11 +3,10 @@ import { expectRebuildEqualsLive, rebuildTestApp } from './rebuild-fixture.ts';
 
 // The report schedules' read model rebuilt from the log equals the live rows (a rebuild uses a
 // schema of its own, so this file gets a database of its own on pg).
-const app = rebuildTestApp();
+const t = await rebuildTestApp();
 
 describe('report schedules rebuilt from position 0', () => {
   it('equal the live rows after creates, changes and cancels', async () => {
-    const t = app();
     const a = await t.registerTenant('rb-rep');
     const P = '/v1/reports/schedules';
     const post = async (body: unknown) => (await t.request('POST', P, { token: a.token, body })).body;

@@ -1,8 +1,9 @@
 import { BUCKET_MS, MailRelay, ReportScheduler, silentLogger } from '@crm/api';
 import { inSystem, inTenant } from '@crm/db';
 import { identity } from '@crm/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 import { addDeal, addOrg, addPerson, refreshRollups } from './reports-fixture.ts';
 import { startSmtp } from './smtp-fixture.ts';
 
@@ -11,13 +12,9 @@ import { startSmtp } from './smtp-fixture.ts';
 // outbox. One isolated database, so the workers here see only this file's schedules and mail;
 // a clock the tests move, so the worker's "now" is theirs.
 
-let t: TestApp;
 let nowMs = Date.now();
 const clock = { now: () => new Date(nowMs) };
-beforeAll(async () => {
-  t = await startTestApp({ isolated: true, clock });
-}, 60_000);
-afterAll(() => t.close());
+const t = await testApp({ isolated: true, clock });
 
 const P = '/v1/reports/schedules';
 const SCHEDULE_EVENTS = ['ReportScheduleCreated', 'ReportScheduleUpdated', 'ReportScheduleCancelled'];

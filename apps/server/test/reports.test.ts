@@ -1,16 +1,13 @@
 import { inSystem } from '@crm/db';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 import { addDeal, addOrg, addPerson, createdDaysAgo, type OrgSpec, refreshRollups } from './reports-fixture.ts';
 
 // Document 000's industry benchmarks: pre-computed rollups, read by GET /v1/reports/*.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = await testApp();
 
 // ------------------------------------------------------------------ an independent recount
 

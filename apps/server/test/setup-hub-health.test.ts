@@ -1,17 +1,14 @@
 import { enqueueMail, MailRelay, trackWorkerRun } from '@crm/api';
 import { inTenant } from '@crm/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
 // GET /api/v1/health/services: a bearer token (document 001), the caller's own tenant's outbox,
 // nothing of any other tenant. Its own clock, to age mail.
 
-let t: TestApp;
 let now = Date.parse('2026-03-01T12:00:00Z');
-beforeAll(async () => {
-  t = await startTestApp({ isolated: true, clock: { now: () => new Date(now) } });
-});
-afterAll(() => t.close());
+const t = await testApp({ isolated: true, clock: { now: () => new Date(now) } });
 
 const services = async (token: string) => {
   const res = await t.request('GET', '/api/v1/health/services', { token });

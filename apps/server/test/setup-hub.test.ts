@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
 // Document 001's setup hub: a fixed task list per tenant, statuses set by hand or found done by
 // the auto-check as the tenant does things, and the completion.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = await testApp();
 
 const HUB = '/api/v1/setup-hub';
 const EVENTS = ['SetupTaskStatusChanged', 'SetupCompleted'];

@@ -1,12 +1,9 @@
 import { signJwt } from '@crm/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(() => t.close());
+const t = await testApp();
 
 const STAGE_EVENTS = ['StageAdded', 'StageUpdated', 'StagesReordered', 'StageRemoved'];
 const names = async (a: TestTenant) => (await t.request('GET', '/v1/crm/stages', { token: a.token })).body.stages.map((s: any) => s.name);

@@ -1,32 +1,20 @@
 import { MailRelay, signJwt, silentLogger } from '@crm/api';
 import { inSystem, inTenant } from '@crm/db';
-import { notifications } from '@crm/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { notifications, teams } from '@crm/domain';
+import { describe, expect, it } from 'vitest';
+import type { TestTenant } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 import { expectRebuildEqualsLive } from './rebuild-fixture.ts';
 import { startSmtp } from './smtp-fixture.ts';
 
 // Teams and the org (document 000, /v1/teams, /v1/org). One isolated database for the file: it
 // runs the outbox relay (which would take other files' mail on a shared one) and a rebuild.
 
-let t: TestApp;
 /** This file's clock runs ahead by this much (invitations expire after 7 days). */
 let offsetMs = 0;
-beforeAll(async () => {
-  t = await startTestApp({ isolated: true, clock: { now: () => new Date(Date.now() + offsetMs) } });
-}, 60_000);
-afterAll(() => t.close());
+const t = await testApp({ isolated: true, clock: { now: () => new Date(Date.now() + offsetMs) } });
 
-const TEAM_EVENTS = [
-  'TeamCreated',
-  'TeamUpdated',
-  'TeamDisbanded',
-  'TeamInviteSent',
-  'TeamInviteRevoked',
-  'TeamMemberJoined',
-  'TeamMemberRoleChanged',
-  'TeamMemberRemoved',
-];
+const TEAM_EVENTS = Object.keys(teams.teamEventSchemas);
 
 interface Person {
   userId: number;

@@ -2,16 +2,15 @@ import { inSystem, inTenant } from '@crm/db';
 import { eventCodec, inlineProjections, upcasters } from '@crm/domain';
 import { rebuildProjections, verifyChains } from '@crm/eventstore';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, type TestTenant } from '../src/testing.ts';
+import { describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../src/testing.ts';
+import { testApp } from './app-fixture.ts';
 
 // Managing a tenant's users (document 001): invitations through the outbox, acceptance, changes
 // by role, deactivation, reactivation and erasure, over the whole server.
 
 let offsetMs = 0;
 const clock = { now: () => new Date(Date.now() + offsetMs) };
-let t: TestApp;
-let acme: TestTenant;
 const PASSWORD = 'Invited-Password-42';
 
 /** Permission profiles 1..n of a tenant (a profile given to a user must exist and be active). */
@@ -19,12 +18,9 @@ async function makeProfiles(app: TestApp, token: string, n: number) {
   for (let i = 1; i <= n; i++) await app.request('POST', '/api/v1/profiles', { token, body: { name: `Profile ${i}` } });
 }
 
-beforeAll(async () => {
-  t = await startTestApp({ clock });
-  acme = await t.registerTenant('users');
-  await makeProfiles(t, acme.token, 3);
-});
-afterAll(() => t.close());
+const t = await testApp({ clock });
+const acme = await t.registerTenant('users');
+await makeProfiles(t, acme.token, 3);
 
 async function invitations(tenantId: string, to: string) {
   const { rows } = await inSystem(t.handle.db, (tx) =>

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { createDb, type DbHandle } from './create-db.ts';
+import type { Db } from './database.ts';
 
 /** The suite's backend: pg when DATABASE_URL is set, embedded PGlite otherwise. */
 export const testDatabaseUrl = process.env.DATABASE_URL || undefined;
@@ -29,6 +31,25 @@ export async function openTestDb(options: { isolated?: boolean } = {}): Promise<
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
+    },
+  };
+}
+
+/**
+ * The test file's migrated database, opened before its tests and closed after them; read `.db`
+ * inside a test. Opened in beforeAll, which vitest skips when every test of the file is skipped: a
+ * pg-only file opens nothing on PGlite.
+ */
+export function useTestDb(options: { isolated?: boolean } = {}): { readonly db: Db } {
+  let handle: DbHandle | undefined;
+  beforeAll(async () => {
+    handle = await openTestDb(options);
+  });
+  afterAll(() => handle?.close());
+  return {
+    get db() {
+      if (!handle) throw new Error('useTestDb: the database opens in beforeAll; read .db inside a test');
+      return handle.db;
     },
   };
 }

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { type DbHandle, inTenant } from '@crm/db';
-import { onPg, openTestDb } from '@crm/db/testing';
+import { inTenant } from '@crm/db';
+import { onPg, useTestDb } from '@crm/db/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventCodec } from './codec.ts';
 import { ConcurrencyError } from './errors.ts';
-import { EventStore } from './event-store.ts';
+import { EventStore, type StreamAppend } from './event-store.ts';
 import type { Projection } from './projection.ts';
 import { meta } from './test-support.ts';
 import type { StoredEvent } from './types.ts';
 import { verifyChains } from './verify.ts';
 
-let h: DbHandle;
 // An inline projection that records what it was given, to show appendMany runs them over the lot.
 const seen: StoredEvent[][] = [];
 const recorder: Projection = {
@@ -23,13 +22,13 @@ const recorder: Projection = {
   },
 };
 const store = new EventStore({ inlineProjections: [recorder] });
-beforeAll(async () => {
-  h = await openTestDb();
-});
-afterAll(() => h.close());
+const h = useTestDb();
 
 const stream = () => ({ type: 'thing', id: randomUUID() });
 const ev = (type: string, n = 0) => ({ type, data: { type, n } });
+/** One appendMany of tenant `t` in a transaction of its own, through `via` (the store above unless given). */
+const appendMany = (t: string, appends: StreamAppend[], via: EventStore = store) =>
+  inTenant(h.db, t, (tx) => via.appendMany(tx, t, appends, meta));
 
 describe(`appendMany: several streams in one statement (${onPg ? 'pg' : 'PGlite'})`, () => {
   it('appends to every stream at its own version, in one transaction, and projects them together', async () => {
@@ -37,18 +36,11 @@ describe(`appendMany: several streams in one statement (${onPg ? 'pg' : 'PGlite'
     const [a, b, c] = [stream(), stream(), stream()];
     await inTenant(h.db, t, (tx) => store.append(tx, t, a, 'no_stream', [ev('A')], meta));
     seen.length = 0;
-    const out = await inTenant(h.db, t, (tx) =>
-      store.appendMany(
-        tx,
-        t,
-        [
-          { stream: a, expected: 1, events: [ev('B', 1)] },
-          { stream: b, expected: 'no_stream', events: [ev('A', 2), ev('B', 3)] },
-          { stream: c, expected: 'no_stream', events: [] },
-        ],
-        meta,
-      ),
-    );
+    const out = await appendMany(t, [
+      { stream: a, expected: 1, events: [ev('B', 1)] },
+      { stream: b, expected: 'no_stream', events: [ev('A', 2), ev('B', 3)] },
+      { stream: c, expected: 'no_stream', events: [] },
+    ]);
     expect(out.map((events) => events.map((e) => [e.streamId, e.streamVersion, e.type]))).toEqual([
       [[a.id, 2, 'B']],
       [
@@ -71,17 +63,10 @@ describe(`appendMany: several streams in one statement (${onPg ? 'pg' : 'PGlite'
     const [a, b] = [stream(), stream()];
     await inTenant(h.db, t, (tx) => store.append(tx, t, a, 'no_stream', [ev('A')], meta));
     await expect(
-      inTenant(h.db, t, (tx) =>
-        store.appendMany(
-          tx,
-          t,
-          [
-            { stream: b, expected: 'no_stream', events: [ev('A')] },
-            { stream: a, expected: 7, events: [ev('B')] },
-          ],
-          meta,
-        ),
-      ),
+      appendMany(t, [
+        { stream: b, expected: 'no_stream', events: [ev('A')] },
+        { stream: a, expected: 7, events: [ev('B')] },
+      ]),
     ).rejects.toBeInstanceOf(ConcurrencyError);
     const { rows } = await inTenant(h.db, t, (tx) =>
       sql<{ n: number }>`select count(*)::int as n from es_events where tenant_id = ${t}`.execute(tx),
@@ -93,17 +78,10 @@ describe(`appendMany: several streams in one statement (${onPg ? 'pg' : 'PGlite'
     const t = randomUUID();
     const a = stream();
     await expect(
-      inTenant(h.db, t, (tx) =>
-        store.appendMany(
-          tx,
-          t,
-          [
-            { stream: a, expected: 'no_stream', events: [ev('A')] },
-            { stream: a, expected: 1, events: [ev('B')] },
-          ],
-          meta,
-        ),
-      ),
+      appendMany(t, [
+        { stream: a, expected: 'no_stream', events: [ev('A')] },
+        { stream: a, expected: 1, events: [ev('B')] },
+      ]),
     ).rejects.toThrow(/once/);
   });
 });
@@ -113,20 +91,17 @@ describe('appendMany through a recording store (what runCommand announces after 
     const t = randomUUID();
     const sink: StoredEvent[] = [];
     const recording = store.recording(sink);
-    await inTenant(h.db, t, (tx) =>
-      recording.appendMany(
-        tx,
-        t,
-        [
-          { stream: stream(), expected: 'no_stream', events: [ev('A'), ev('B')] },
-          { stream: stream(), expected: 'no_stream', events: [ev('A')] },
-        ],
-        meta,
-      ),
+    await appendMany(
+      t,
+      [
+        { stream: stream(), expected: 'no_stream', events: [ev('A'), ev('B')] },
+        { stream: stream(), expected: 'no_stream', events: [ev('A')] },
+      ],
+      recording,
     );
     expect(sink.map((e) => e.type)).toEqual(['A', 'B', 'A']);
     sink.length = 0;
-    await inTenant(h.db, t, (tx) => recording.appendMany(tx, t, [{ stream: stream(), expected: 'no_stream', events: [ev('B')] }], meta));
+    await appendMany(t, [{ stream: stream(), expected: 'no_stream', events: [ev('B')] }], recording);
     expect(sink.map((e) => e.type)).toEqual(['B']);
   });
 });
@@ -166,17 +141,14 @@ describe('append and appendMany with a codec: one way of sealing', () => {
     const [a, b, c] = [stream(), stream(), stream()];
     projected.length = 0;
     const one = await inTenant(h.db, t, (tx) => sealing.append(tx, t, a, 'no_stream', [ev('S', 1)], meta));
-    const many = await inTenant(h.db, t, (tx) =>
-      sealing.appendMany(
-        tx,
-        t,
-        [
-          { stream: b, expected: 'no_stream', events: [ev('S', 2), ev('A', 3)] },
-          // A stream the codec handles nothing of is written as given.
-          { stream: c, expected: 'no_stream', events: [ev('A', 4)] },
-        ],
-        meta,
-      ),
+    const many = await appendMany(
+      t,
+      [
+        { stream: b, expected: 'no_stream', events: [ev('S', 2), ev('A', 3)] },
+        // A stream the codec handles nothing of is written as given.
+        { stream: c, expected: 'no_stream', events: [ev('A', 4)] },
+      ],
+      sealing,
     );
     const given = (n: number, type = 'S') => ({ type, n });
     expect([...one, ...many.flat()].map((e) => e.data)).toEqual([given(1), given(2), given(3, 'A'), given(4, 'A')]);

@@ -1,14 +1,10 @@
-import { asOwner, type DbHandle } from '@crm/db';
-import { openTestDb } from '@crm/db/testing';
+import { asOwner } from '@crm/db';
+import { useTestDb } from '@crm/db/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runWrites, type TableWrite } from './projection.ts';
 
-let h: DbHandle;
-beforeAll(async () => {
-  h = await openTestDb();
-});
-afterAll(() => h.close());
+const h = useTestDb();
 
 describe('runWrites', () => {
   it('writes several tables in one statement and still runs a second write to one table after the first', async () => {
