@@ -164,6 +164,46 @@ describe('report schedules (document 000)', () => {
   });
 });
 
+describe('recipients in the log', () => {
+  it('are sealed under the schedule’s key from the start and forgotten when the schedule is cancelled', async () => {
+    const a = await tenant();
+    const s = await create(a, { report_type: 'pipeline_summary', cron: '0 9 * * 1', recipients: ['Ana@Outside.example'] });
+    const changed = await t.request('PUT', `${P}/${s.id}`, {
+      token: a.token,
+      body: { recipients: ['ana@outside.example', 'bo@outside.example'] },
+    });
+    expect(changed.status, changed.text).toBe(200);
+    const stored = async () =>
+      (
+        await inSystem(t.handle.db, (tx) =>
+          tx
+            .selectFrom('es_events')
+            .select('data')
+            .where('tenant_id', '=', a.tenantId)
+            .where('stream_id', '=', s.id)
+            .orderBy('stream_version')
+            .execute(),
+        )
+      ).map((r) => JSON.stringify(r.data));
+    // The log never holds an address in clear; the store opens them for the schedule's readers.
+    expect((await stored()).join()).not.toContain('outside.example');
+    expect((await stored()).every((d) => d.includes('$sealed'))).toBe(true);
+    const read = () =>
+      inTenant(t.handle.db, a.tenantId, (tx) => t.services.store.readStream(tx, a.tenantId, { type: 'report_schedule', id: s.id }));
+    expect((await read()).map((e) => (e.data as { recipients: string[] }).recipients)).toEqual([
+      ['ana@outside.example'],
+      ['ana@outside.example', 'bo@outside.example'],
+    ]);
+
+    expect((await t.request('DELETE', `${P}/${s.id}`, { token: a.token })).status).toBe(200);
+    const events = await read();
+    expect(events.map((e) => e.type)).toEqual(SCHEDULE_EVENTS);
+    expect(events.slice(0, 2).map((e) => (e.data as { recipients: string[] }).recipients)).toEqual([[], []]);
+    // The rest of each event reads as it was written.
+    expect(events[1]!.data).toMatchObject({ schedule_id: s.id, cron: '0 9 * * 1', changed: ['recipients'] });
+  });
+});
+
 describe('export preview', () => {
   it('shows what a schedule will send next, without sending it', async () => {
     const a = await tenant();

@@ -68,6 +68,10 @@ export const sealRules: Readonly<Record<string, SealRule>> = {
   UserProfileUpdated: { subjectType: 'user', fields: ['phone', 'avatar_url'], erased: {} },
   // What a user wrote in chat, under their own key: erasing the user erases their messages.
   ChatMessagePosted: { subjectType: 'user', subjectField: 'author_id', fields: ['content'], erased: { content: ERASED_NAME } },
+  // A report schedule's recipients are addresses, often of people outside the tenant: sealed under
+  // the schedule's own key, which its cancellation destroys, so the log forgets them with it.
+  ReportScheduleCreated: { subjectType: 'report_schedule', fields: ['recipients'], erased: { recipients: [] } },
+  ReportScheduleUpdated: { subjectType: 'report_schedule', fields: ['recipients'], erased: { recipients: [] } },
 };
 
 /** The field of a stored event that holds its sealed personal part. */

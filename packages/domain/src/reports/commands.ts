@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { destroyKey } from '../privacy/keys.ts';
 import { appendDecided, type CommandContext } from '../shared/command.ts';
 import { cancelSchedule, createSchedule, updateSchedule } from './decide.ts';
 import { type ScheduleSettings, scheduleStream } from './events.ts';
@@ -29,4 +30,8 @@ export async function changeSchedule(ctx: CommandContext, id: string, changes: P
 export async function removeSchedule(ctx: CommandContext, id: string): Promise<void> {
   const { row, state } = await load(ctx, id);
   await appendDecided(ctx, scheduleStream(id), row?.version ?? 0, cancelSchedule(state, id));
+  // The recipients were sealed under the schedule's key (privacy/rules.ts): with it gone, the log's
+  // copies of them read as none (the row leaves the table; mail already queued keeps its address
+  // only until the outbox prunes it).
+  await destroyKey(ctx.tx, { tenantId: ctx.tenantId, subjectType: scheduleStream(id).type, subjectId: id }, ctx.clock.now());
 }
