@@ -1,4 +1,4 @@
-import { enqueueMail, MailRelay, mailRetentionMs, silentLogger } from '@crm/api';
+import { enqueueMail, MailRelay, mailRetentionMs, silentLogger, storeMailFile } from '@crm/api';
 import { inSystem, inTenant } from '@crm/db';
 import { sql } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
@@ -13,10 +13,11 @@ const acme = await t.registerTenant('prune');
 const DAY = 86_400_000;
 
 /** A message in the outbox with the given status, created and (if sent) sent `ageDays` ago. */
-async function mail(status: 'pending' | 'sent' | 'failed', ageDays: number): Promise<string> {
+async function mail(status: 'pending' | 'sent' | 'failed', ageDays: number, fileIds?: string[]): Promise<string> {
   const at = new Date(Date.now() - ageDays * DAY);
   return inTenant(t.handle.db, acme.tenantId, async (tx) => {
-    const id = await enqueueMail(tx, acme.tenantId, { kind: 'notification', to: 'x@prune.example.com', subject: status, text: 'hi' }, at);
+    const message = { kind: 'notification' as const, to: 'x@prune.example.com', subject: status, text: 'hi', fileIds };
+    const id = await enqueueMail(tx, acme.tenantId, message, at);
     await tx
       .updateTable('mail_outbox')
       .set({ status, sent_at: status === 'sent' ? at : null, next_attempt_at: new Date(Date.now() + 365 * DAY) })
@@ -56,6 +57,28 @@ describe('mail outbox pruning', () => {
     } finally {
       await relay.stop();
     }
+  });
+
+  it('deletes a stored file once no message carries it', async () => {
+    const file = await inTenant(t.handle.db, acme.tenantId, (tx) =>
+      storeMailFile(tx, acme.tenantId, { filename: 'r.csv', contentType: 'text/csv', content: Buffer.from('a,b\r\n') }, new Date()),
+    );
+    const files = async () =>
+      (await inSystem(t.handle.db, (tx) => tx.selectFrom('mail_files').select('id').where('id', '=', file).execute())).length;
+    await mail('sent', 40, [file]);
+    const recent = await mail('sent', 1, [file]);
+    const relay = new MailRelay(t.services, { log: silentLogger, retentionMs: 30 * DAY });
+    await relay.prune();
+    expect(await files()).toBe(1);
+    await inSystem(t.handle.db, (tx) =>
+      tx
+        .updateTable('mail_outbox')
+        .set({ sent_at: new Date(Date.now() - 40 * DAY) })
+        .where('id', '=', recent)
+        .execute(),
+    );
+    await relay.prune();
+    expect(await files()).toBe(0);
   });
 
   it('reads the retention from MAIL_RETENTION_DAYS, 30 days by default', () => {

@@ -28,6 +28,8 @@ async function tenant() {
 
 const outbox = (tenantId: string) =>
   inSystem(t.handle.db, (tx) => tx.selectFrom('mail_outbox').selectAll().where('tenant_id', '=', tenantId).orderBy('to_address').execute());
+const filesOf = (tenantId: string) =>
+  inSystem(t.handle.db, (tx) => tx.selectFrom('mail_files').selectAll().where('tenant_id', '=', tenantId).execute());
 const allRuns = async () =>
   Number(
     (
@@ -265,6 +267,10 @@ describe('the scheduled report worker', () => {
       ['report', 'bo@example.com'],
     ]);
     expect((await runs(a.tenantId))[0]!.mail_ids.sort()).toEqual(mail.map((m) => m.id).sort());
+    // One message per recipient, one stored PDF they both carry.
+    expect(mail[0]!.file_ids).toHaveLength(1);
+    expect(mail[1]!.file_ids).toEqual(mail[0]!.file_ids);
+    expect((await filesOf(a.tenantId)).map((f) => f.content_type)).toEqual(['application/pdf']);
 
     // Later polls, in this bucket and in the next (which looks back at this one), fire nothing more.
     await scheduler().runOnce();
@@ -317,16 +323,17 @@ describe('the scheduled report worker', () => {
     await scheduler().runOnce();
     expect(await runs(a.tenantId)).toHaveLength(2);
     const [c, j] = await outbox(a.tenantId);
-    const file = (m: any) => m.attachments[0];
+    const files = new Map((await filesOf(a.tenantId)).map((f) => [f.id, f]));
+    const file = (m: { file_ids: string[] | null } | undefined) => files.get(m!.file_ids![0]!)!;
     expect(file(c)).toMatchObject({
       filename: expect.stringMatching(/^pipeline-summary-.*\.csv$/),
       content_type: 'text/csv; charset=utf-8',
     });
-    const text = Buffer.from(file(c).content_base64, 'base64').toString();
+    const text = Buffer.from(file(c).content).toString();
     expect(text.split('\r\n')[0]).toBe('stage_id,stage,is_won,is_lost,deals,value_usd');
     expect(text).toMatch(/,Lead,false,false,1,1234\r\n/);
     expect(file(j).content_type).toBe('application/json');
-    expect(JSON.parse(Buffer.from(file(j).content_base64, 'base64').toString())).toEqual({ industries: [] });
+    expect(JSON.parse(Buffer.from(file(j).content).toString())).toEqual({ industries: [] });
   });
 
   it('records a skipped run and sends nothing once the tenant’s plan no longer includes reports; a cancelled schedule never fires', async () => {

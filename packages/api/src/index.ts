@@ -19,6 +19,6 @@ export { MailRelay, type MailRelayOptions, mailRetentionMs } from './mail/relay.
 export { DigestWorker, NotificationEmailWorker, type DigestRound, type EmailRound } from './notification-delivery/index.ts';
 export { ReportScheduler, RollupRefresher, renderPdf, A4, BUCKET_MS, bucketOf } from './reports/index.ts';
 export { trackWorkerRun, workerRuns, type WorkerRun } from './worker-runs.ts';
-export { enqueueMail, type OutgoingMail } from './mail/outbox.ts';
+export { enqueueMail, type OutgoingMail, storeMailFile } from './mail/outbox.ts';
 export { parseSmtpUrl, type MailDefaults, type SmtpTarget } from './mail/smtp.ts';
 export { PAID_PLANS, type BillingConfig, type PriceKey } from './billing/config.ts';

@@ -9,8 +9,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html?: string;
-  /** Files the message carries (a scheduled report's PDF, CSV or JSON). */
-  attachments?: MailAttachment[];
+  /** Files the message carries (a scheduled report's PDF, CSV or JSON), stored once by storeMailFile. */
+  fileIds?: string[];
 }
 
 export interface MailAttachment {
@@ -19,11 +19,24 @@ export interface MailAttachment {
   content: Buffer;
 }
 
-/** How an attachment is kept in the outbox row (jsonb). */
+/** How mail queued before migration 0029 keeps an attachment inline (mail_outbox.attachments, jsonb). */
 export interface StoredAttachment {
   filename: string;
   content_type: string;
   content_base64: string;
+}
+
+/**
+ * Stores a file for mail in the caller's transaction, once however many messages carry it (a report
+ * to 20 recipients is 20 messages, one file). Returns its id, for `OutgoingMail.fileIds`.
+ */
+export async function storeMailFile(tx: Tx, tenantId: string, file: MailAttachment, now: Date): Promise<string> {
+  const id = randomUUID();
+  await tx
+    .insertInto('mail_files')
+    .values({ tenant_id: tenantId, id, filename: file.filename, content_type: file.contentType, content: file.content, created_at: now })
+    .execute();
+  return id;
 }
 
 /**
@@ -42,17 +55,8 @@ export async function enqueueMail(tx: Tx, tenantId: string, mail: OutgoingMail, 
       subject: mail.subject,
       text_body: mail.text,
       html_body: mail.html ?? null,
-      attachments: mail.attachments?.length
-        ? JSON.stringify(
-            mail.attachments.map(
-              (a): StoredAttachment => ({
-                filename: a.filename,
-                content_type: a.contentType,
-                content_base64: a.content.toString('base64'),
-              }),
-            ),
-          )
-        : null,
+      attachments: null,
+      file_ids: mail.fileIds?.length ? mail.fileIds : null,
       status: 'pending',
       attempts: 0,
       next_attempt_at: now,
@@ -73,8 +77,10 @@ export interface MailOutboxTable {
   subject: string;
   text_body: string;
   html_body: string | null;
-  /** StoredAttachment[] (migration 0025), or null. */
+  /** StoredAttachment[] inline: mail queued before migration 0029 only; null since. */
   attachments: unknown;
+  /** The mail_files the message carries (migration 0029), or null. */
+  file_ids: string[] | null;
   status: 'pending' | 'sent' | 'failed';
   attempts: number;
   next_attempt_at: Date;
@@ -84,8 +90,19 @@ export interface MailOutboxTable {
   created_at: Date;
 }
 
+/** A file mail carries, stored once (migration 0029). */
+export interface MailFilesTable {
+  tenant_id: string;
+  id: string;
+  filename: string;
+  content_type: string;
+  content: Buffer;
+  created_at: Date;
+}
+
 declare module '@crm/db' {
   interface Database {
     mail_outbox: MailOutboxTable;
+    mail_files: MailFilesTable;
   }
 }

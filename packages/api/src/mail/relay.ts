@@ -1,9 +1,9 @@
-import { inSystem } from '@crm/db';
+import { inSystem, type Tx } from '@crm/db';
 import { sql } from 'kysely';
 import type { Logger, Services } from '../services.ts';
 import { PolledWorker, PollingLoop } from '../polling-loop.ts';
 import { trackWorkerRun } from '../worker-runs.ts';
-import type { MailOutboxTable, StoredAttachment } from './outbox.ts';
+import type { MailFilesTable, MailOutboxTable, StoredAttachment } from './outbox.ts';
 import { type MailRoute, mailRouteOf } from './route.ts';
 import { describeSmtpError, transportFor } from './smtp.ts';
 
@@ -45,11 +45,26 @@ export interface RelayRound {
   failed: number;
 }
 
-const toNodemailer = (a: StoredAttachment) => ({
+const inlineAttachment = (a: StoredAttachment) => ({
   filename: a.filename,
   contentType: a.content_type,
   content: Buffer.from(a.content_base64, 'base64'),
 });
+
+// PGlite hands bytea back as a Uint8Array, pg as a Buffer: nodemailer wants a Buffer.
+const fileAttachment = (f: MailFilesTable) => ({ filename: f.filename, contentType: f.content_type, content: Buffer.from(f.content) });
+
+type Attachment = ReturnType<typeof inlineAttachment>;
+
+/** What a message carries: its inline attachments (mail queued before migration 0029) and its stored files. */
+function attachmentsOf(m: MailOutboxTable, files: Map<string, MailFilesTable>): Attachment[] {
+  const inline = Array.isArray(m.attachments) ? (m.attachments as StoredAttachment[]).map(inlineAttachment) : [];
+  const stored = (m.file_ids ?? []).flatMap((id) => {
+    const f = files.get(id);
+    return f ? [fileAttachment(f)] : [];
+  });
+  return [...inline, ...stored];
+}
 
 /** The wait before attempt n+1 after n failed attempts: base · 2^(n-1), capped. */
 export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
@@ -115,10 +130,14 @@ export class MailRelay extends PolledWorker {
    */
   async prune(): Promise<number> {
     const before = new Date(this.services.clock.now().getTime() - this.o.retentionMs);
-    const res = await inSystem(this.services.db, (tx) =>
-      tx.deleteFrom('mail_outbox').where('status', '=', 'sent').where('sent_at', '<', before).executeTakeFirst(),
-    );
-    return Number(res.numDeletedRows);
+    return inSystem(this.services.db, async (tx) => {
+      const res = await tx.deleteFrom('mail_outbox').where('status', '=', 'sent').where('sent_at', '<', before).executeTakeFirst();
+      // Then the files no message names any more. A file and the messages that carry it commit
+      // together, so one still being queued is invisible here rather than orphaned.
+      await sql`delete from mail_files f
+        where not exists (select 1 from mail_outbox m where m.tenant_id = f.tenant_id and f.id = any(m.file_ids))`.execute(tx);
+      return Number(res.numDeletedRows);
+    });
   }
 
   /** One round: claim, send, record. Returns what happened (tests drive the relay with it). */
@@ -132,8 +151,10 @@ export class MailRelay extends PolledWorker {
     const byTenant = new Map<string, MailOutboxTable[]>();
     for (const m of claimed) byTenant.set(m.tenant_id, [...(byTenant.get(m.tenant_id) ?? []), m]);
     for (const [tenantId, mails] of byTenant) {
-      const route = await inSystem(this.services.db, (tx) => mailRouteOf(tx, this.services, tenantId));
-      await this.deliver(route, mails, round);
+      const [route, files] = await inSystem(this.services.db, (tx) =>
+        Promise.all([mailRouteOf(tx, this.services, tenantId), this.filesOf(tx, tenantId, mails)]),
+      );
+      await this.deliver(route, mails, files, round);
     }
     return round;
   }
@@ -161,7 +182,15 @@ export class MailRelay extends PolledWorker {
     });
   }
 
-  private async deliver(route: MailRoute, mails: MailOutboxTable[], round: RelayRound) {
+  /** The stored files these messages carry, each read once however many of them carry it. */
+  private async filesOf(tx: Tx, tenantId: string, mails: MailOutboxTable[]): Promise<Map<string, MailFilesTable>> {
+    const ids = [...new Set(mails.flatMap((m) => m.file_ids ?? []))];
+    if (ids.length === 0) return new Map();
+    const rows = await tx.selectFrom('mail_files').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
+    return new Map(rows.map((f) => [f.id, f]));
+  }
+
+  private async deliver(route: MailRoute, mails: MailOutboxTable[], files: Map<string, MailFilesTable>, round: RelayRound) {
     if (route.source === 'none') {
       // The tenant's own SMTP was switched off between claim and now: back to waiting, uncounted.
       for (const m of mails)
@@ -183,7 +212,7 @@ export class MailRelay extends PolledWorker {
             text: m.text_body,
             ...(m.html_body !== null ? { html: m.html_body } : {}),
             ...(route.replyTo ? { replyTo: route.replyTo } : {}),
-            ...(Array.isArray(m.attachments) ? { attachments: (m.attachments as StoredAttachment[]).map(toNodemailer) } : {}),
+            attachments: attachmentsOf(m, files),
           });
           await this.record(m, {
             status: 'sent',

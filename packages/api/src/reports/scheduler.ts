@@ -1,7 +1,7 @@
 import { inSystem, inTenant } from '@crm/db';
 import { identity, reports } from '@crm/domain';
 import { sql } from 'kysely';
-import { enqueueMail } from '../mail/outbox.ts';
+import { enqueueMail, storeMailFile } from '../mail/outbox.ts';
 import { planOf } from '../plan.ts';
 import type { Logger, Services } from '../services.ts';
 import { trackWorkerRun } from '../worker-runs.ts';
@@ -115,11 +115,11 @@ export class ReportScheduler extends PolledWorker {
       if (!taken) return 'taken';
       if (!allowed) return 'skipped';
       const mail = await composeReportMail(tx, s.tenant_id, current, now);
+      // One message per recipient (no one sees the others' addresses), one stored file for them all.
+      const fileIds = [await storeMailFile(tx, s.tenant_id, mail.file, now)];
       const ids: string[] = [];
       for (const to of current.recipients) {
-        ids.push(
-          await enqueueMail(tx, s.tenant_id, { kind: 'report', to, subject: mail.subject, text: mail.text, attachments: [mail.file] }, now),
-        );
+        ids.push(await enqueueMail(tx, s.tenant_id, { kind: 'report', to, subject: mail.subject, text: mail.text, fileIds }, now));
       }
       await tx
         .updateTable('report_runs')

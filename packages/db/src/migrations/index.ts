@@ -25,6 +25,7 @@ import * as m0025 from './0025_reports_analytics.ts';
 import * as m0026 from './0026_business_profile_setup.ts';
 import * as m0027 from './0027_billing.ts';
 import * as m0028 from './0028_notifications_by_seq.ts';
+import * as m0029 from './0029_mail_files.ts';
 
 /** The whole schema history, in order. Code-defined so a build never depends on files on disk. */
 export const migrations: Record<string, Migration> = {
@@ -54,6 +55,7 @@ export const migrations: Record<string, Migration> = {
   '0026_business_profile_setup': m0026,
   '0027_billing': m0027,
   '0028_notifications_by_seq': m0028,
+  '0029_mail_files': m0029,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
