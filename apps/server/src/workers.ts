@@ -1,5 +1,5 @@
 import { DigestWorker, MailRelay, NotificationEmailWorker, NotificationRunner, type Services } from '@crm/api';
-import { ReportScheduler, RollupRefresher } from '@crm/api';
+import { BillingReconciler, ReportScheduler, RollupRefresher } from '@crm/api';
 
 /** A background loop of the server process: started with it, stopped (and awaited) before the database closes. */
 export interface Worker {
@@ -24,6 +24,8 @@ export function buildWorkers(services: Services): Worker[] {
     // Document 000's reports: the industry benchmarks kept pre-computed, and the scheduled reports mailed.
     new RollupRefresher(services),
     new ReportScheduler(services),
+    // Billing: Stripe's subscriptions read again now and then, in case a webhook was lost.
+    ...(services.billing ? [new BillingReconciler(services)] : []),
   ];
 }
 

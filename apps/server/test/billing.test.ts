@@ -1,3 +1,4 @@
+import { BillingReconciler, silentLogger } from '@crm/api';
 import { inSystem, inTenant } from '@crm/db';
 import { notifications } from '@crm/domain';
 import { sql } from 'kysely';
@@ -406,5 +407,74 @@ describe('notification sources', () => {
       ...both('billing.payment_failed', { plan: 'pro', status: 'past_due' }),
       ...both('billing.subscription_ended', {}),
     ]);
+  });
+});
+
+describe('reconciliation with Stripe', () => {
+  const reconciler = () => new BillingReconciler(t.services, { log: silentLogger });
+  const billingEvents = (a: TestTenant) =>
+    inTenant(t.handle.db, a.tenantId, (tx) => t.services.store.readStream(tx, a.tenantId, { type: 'billing', id: a.tenantId }));
+
+  it('records what lost webhooks would have said: a subscription paid for, then ended; once', async () => {
+    const a = await t.registerTenant('recon');
+    const checkout = await post(a, 'checkout', { planId: 'starter', interval: 'monthly' });
+    // The customer pays, and Stripe's events never arrive.
+    const { subscription } = stripe.completeCheckout(checkout.body.data.sessionId);
+    expect((await status(a)).body.data).toMatchObject({ plan: 'pro', planSource: 'trial', subscription: null });
+
+    await reconciler().runOnce();
+    expect((await status(a)).body.data).toMatchObject({
+      plan: 'starter',
+      planSource: 'subscription',
+      subscription: { status: 'active', interval: 'monthly' },
+    });
+    const started = (await billingEvents(a)).filter((e) => e.type === 'SubscriptionStarted');
+    expect(started.map((e) => e.data)).toEqual([
+      expect.objectContaining({ subscription_id: subscription.id, plan: 'starter', stripe_event_id: null }),
+    ]);
+    expect(started[0]!.metadata).toMatchObject({ source: 'system' });
+
+    // Nothing differs now: another round records nothing.
+    const count = await t.eventCount(a.tenantId);
+    await reconciler().runOnce();
+    expect(await t.eventCount(a.tenantId)).toBe(count);
+
+    stripe.endSubscription(subscription.id);
+    await reconciler().runOnce();
+    expect((await status(a)).body.data).toMatchObject({ plan: 'free', subscription: { status: 'canceled' } });
+  });
+
+  it('lets a Stripe event newer than its reading win, and ignores an older one delivered late', async () => {
+    const a = await t.registerTenant('recon');
+    // Stripe's events, dated around the reading (the fake's own clock runs ahead of ours).
+    const at = (offsetS: number) => ({ created: Math.floor(Date.now() / 1000) + offsetS });
+    const checkout = await post(a, 'checkout', { planId: 'pro', interval: 'monthly' });
+    const { subscription } = stripe.completeCheckout(checkout.body.data.sessionId);
+    const session = stripe.sessions.get(checkout.body.data.sessionId)!;
+    expect((await deliver(stripe.event('checkout.session.completed', session, at(-120)))).body.data.outcome).toBe('applied');
+    // The portal moves the tenant to Starter and the event is held up; the reconciliation reads Stripe first.
+    const late = stripe.updateSubscription(subscription.id, { price: 'price_starter_monthly' }, at(-60));
+    await reconciler().runOnce();
+    expect((await status(a)).body.data.plan).toBe('starter');
+    // That event, created before the reading, arrives: it changes nothing.
+    expect((await deliver(late)).body.data.outcome).toBe('unchanged');
+    // A change Stripe makes after the reading is recorded as usual.
+    const later = stripe.updateSubscription(subscription.id, { price: 'price_enterprise_monthly' }, at(60));
+    expect((await deliver(later)).body.data.outcome).toBe('applied');
+    expect((await status(a)).body.data.plan).toBe('enterprise');
+  });
+
+  it('goes on past a customer Stripe cannot be asked about, and reads it again next round', async () => {
+    const a = await t.registerTenant('recon');
+    const checkout = await post(a, 'checkout', { planId: 'pro', interval: 'yearly' });
+    stripe.completeCheckout(checkout.body.data.sessionId);
+    // The first customer's three tries (the SDK retries twice) fail; the others are read.
+    stripe.failNext(500, { type: 'api_error', message: 'Stripe is having a bad day' }, 3);
+    const round = await reconciler().runOnce();
+    expect(round.failed).toBe(1);
+    expect(round.checked).toBeGreaterThan(0);
+    const next = await reconciler().runOnce();
+    expect(next.failed).toBe(0);
+    expect((await status(a)).body.data).toMatchObject({ plan: 'pro', planSource: 'subscription' });
   });
 });

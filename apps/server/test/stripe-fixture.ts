@@ -108,6 +108,13 @@ export async function startFakeStripe(options: { prices?: BillingConfig['prices'
       };
       return { status: 200, object: { ...p, url: `https://billing.stripe.test/p/session/${p.id}` } };
     }
+    if (method === 'GET' && path === '/v1/subscriptions') {
+      // Newest first, as Stripe lists; `status=all` includes the ended ones (the default leaves them out).
+      const data = [...subscriptions.values()]
+        .filter((s) => s.customer === body.customer && (body.status === 'all' || s.status !== 'canceled'))
+        .sort((a, b) => b.created - a.created);
+      return { status: 200, object: { object: 'list', url: '/v1/subscriptions', has_more: false, data } };
+    }
     if (resource === 'subscriptions' && rid && !sub) {
       const s = subscriptions.get(rid);
       if (!s) return { missing: ['subscription', rid] };

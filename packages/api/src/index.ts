@@ -22,3 +22,4 @@ export { trackWorkerRun, workerRuns, type WorkerRun } from './worker-runs.ts';
 export { enqueueMail, type OutgoingMail, storeMailFile } from './mail/outbox.ts';
 export { parseSmtpUrl, type MailDefaults, type SmtpTarget } from './mail/smtp.ts';
 export { PAID_PLANS, type BillingConfig, type PriceKey } from './billing/config.ts';
+export { BillingReconciler, type ReconcileRound } from './billing/reconcile.ts';

@@ -43,9 +43,13 @@ export interface TenantPlan {
   onTrial: boolean;
 }
 
-/** Which Stripe event a change comes from; null when it is our own API's answer. */
+/**
+ * Where a change comes from: a Stripe event (its id and when Stripe created it), or a reading of
+ * Stripe's state by the reconciliation (no event id, and the time of the reading); null when it is
+ * our own API's answer.
+ */
 export interface StripeOrigin {
-  eventId: string;
+  eventId: string | null;
   /** ISO 8601. */
   eventAt: string;
 }
