@@ -13,9 +13,16 @@ export type TestUser = Awaited<ReturnType<TestApp['createUser']>>;
 /** The users a file wants, by the name its tests call them: `{ bea: ['user', 'Bea'] }` is a role and a first name. */
 export type Cast = Record<string, readonly [role: identity.Role, firstName: string]>;
 
+/** As long as a beforeAll may take (vitest.config.ts): top-level setup has no timeout of its own. */
+const SETUP_TIMEOUT_MS = 60_000;
+
 /** The file's app, closed after its tests. */
 export async function testApp(options?: TestAppOptions): Promise<TestApp> {
-  const t = await startTestApp(options);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the test app did not start within ${SETUP_TIMEOUT_MS / 1000} s`)), SETUP_TIMEOUT_MS);
+  });
+  const t = await Promise.race([startTestApp(options), timedOut]).finally(() => clearTimeout(timer));
   afterAll(() => t.close());
   return t;
 }
