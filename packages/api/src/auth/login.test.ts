@@ -209,7 +209,7 @@ describe('login', () => {
     }
     const locked = await refusal(login(services, { email: t.email, password: PASSWORD, tenantSlug: t.slug, ip }));
     expect(locked).toMatchObject({ code: 'too_many_attempts', details: { retryAfterSeconds: 900 } });
-    // Another address, the same account: fine (its own counter was never touched).
+    // Another address, the same account: fine (its own counter is untouched).
     expect((await login(services, { email: t.email, password: PASSWORD, tenantSlug: t.slug, ip: '192.0.2.77' })).user.id).toBe(t.userId);
     advance(900);
     expect((await login(services, { email: t.email, password: PASSWORD, tenantSlug: t.slug, ip })).user.id).toBe(t.userId);

@@ -23,7 +23,7 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 
-/** A tenant as anyone may see it, by its slug on a login page. */
+/** A tenant as a visitor sees it, by its slug on a login page. */
 export const TenantName = z.object({ id: uuid, name: z.string(), slug: z.string() });
 export const Tenant = TenantName.extend({ plan: z.string(), trialEndsAt: timestamp.nullable(), status: z.string(), createdAt: timestamp });
 export type Tenant = z.infer<typeof Tenant>;

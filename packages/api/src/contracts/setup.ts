@@ -17,7 +17,7 @@ export const SetupTask = z.object({
   autoCheckable: z.boolean().describe('the auto-check can find it done from your data'),
   required: z.boolean().describe('must be completed or skipped before the setup can be completed'),
   status: taskStatus,
-  source: z.enum(['manual', 'auto_check']).nullable().describe('who set the status last; null while it was never changed'),
+  source: z.enum(['manual', 'auto_check']).nullable().describe('who set the status last; null until someone first changes it'),
   updatedAt: timestamp.nullable(),
   updatedBy: z.number().int().nullable().describe('the user who set it (the auto-check runs as the user who asked)'),
 });

@@ -70,7 +70,7 @@ async function channelFor(tx: Tx, tenantId: string, callerId: number, channelId:
 const encodeCursor = (seq: number) => Buffer.from(`chat:${seq}`).toString('base64url');
 function decodeCursor(cursor: string): number {
   const m = /^chat:([1-9]\d{0,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  // A seq is a PostgreSQL integer: a larger one was never issued (and would not fit the column).
+  // A seq is a PostgreSQL integer: no larger one is ever issued (nor would it fit the column).
   if (!m || Number(m[1]) > 2_147_483_647 || encodeCursor(Number(m[1])) !== cursor)
     throw new DomainError('invalid', 'invalid_cursor', 'cursor is not one this server issued');
   return Number(m[1]);
