@@ -1,6 +1,6 @@
 import type { Tx } from '@crm/db';
 import { sql } from 'kysely';
-import { countRows } from '../shared/count.ts';
+import { countRows } from '../shared/paging.ts';
 import { tenantRows } from '../shared/rows.ts';
 import type { ChannelState } from './decide.ts';
 import type { ChannelKind } from './events.ts';

@@ -1,5 +1,6 @@
 import type { Tx } from '@crm/db';
 import { sql } from 'kysely';
+import { countRows } from '../shared/paging.ts';
 import { tenantRows } from '../shared/rows.ts';
 import '../pipeline/deals/tables.ts';
 
@@ -65,9 +66,9 @@ export async function actionItems(tx: Tx, tenantId: string, userId: number, now:
           .orderBy('crm_activities.id')
           .limit(limit)
           .execute(),
-        q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+        countRows(q),
       ]);
-      return [bucket, { items: rows as TaskRow[], count: Number(count.n) }] as const;
+      return [bucket, { items: rows as TaskRow[], count }] as const;
     }),
   );
   return Object.fromEntries(lists) as Record<TaskBucket, { items: TaskRow[]; count: number }>;
@@ -76,9 +77,5 @@ export async function actionItems(tx: Tx, tenantId: string, userId: number, now:
 /** The badge: tasks overdue or due before the end of today (UTC). */
 export async function tasksDueTodayCount(tx: Tx, tenantId: string, userId: number, now: Date): Promise<number> {
   const endOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
-  const row = await ownedTasks(tx, tenantId, userId)
-    .where('crm_activities.scheduled_for', '<', endOfDay)
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return countRows(ownedTasks(tx, tenantId, userId).where('crm_activities.scheduled_for', '<', endOfDay));
 }

@@ -1,5 +1,5 @@
 import type { Tx } from '@crm/db';
-import { countRows } from '../shared/count.ts';
+import { countRows } from '../shared/paging.ts';
 import { pageWithCount } from '../shared/paging.ts';
 import type { InboxItem } from './decide.ts';
 import { DEFAULT_PREFERENCES, type Preferences } from './preferences.ts';

@@ -26,13 +26,22 @@ export async function pageWithCount<DB, TB extends keyof DB>(
       .limit(pageSize)
       .offset((page - 1) * pageSize)
       .execute(),
-    // Over a generic table kysely cannot resolve the selection's type; the count is a bigint string.
-    q
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .$castTo<{ n: string }>()
-      .executeTakeFirstOrThrow(),
+    countRows(q),
   ]);
-  return { rows: items, count: Number(total.n) };
+  return { rows: items, count: total };
+}
+
+/**
+ * How many rows a filtered query matches: `count(*)` over it, as a number (Postgres counts in
+ * bigint, which arrives as a string). `q` has its joins and `where`s applied and nothing selected.
+ */
+export async function countRows<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>): Promise<number> {
+  // Over a generic table kysely cannot resolve the selection's type.
+  const row = await q
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .$castTo<{ n: string }>()
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /**

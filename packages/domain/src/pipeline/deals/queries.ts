@@ -1,6 +1,6 @@
 import type { Executor } from '@crm/db';
 import { sql } from 'kysely';
-import { likeEscape } from '../../shared/paging.ts';
+import { countRows, likeEscape } from '../../shared/paging.ts';
 import { tenantRows } from '../../shared/rows.ts';
 
 export async function getDeal(db: Executor, tenantId: string, dealId: string) {
@@ -28,7 +28,7 @@ function filtered(db: Executor, tenantId: string, f: DealFilters) {
 }
 
 export async function listDeals(db: Executor, tenantId: string, f: DealFilters, page: number, pageSize: number) {
-  const [rows, count] = await Promise.all([
+  const [rows, total] = await Promise.all([
     filtered(db, tenantId, f)
       .selectAll()
       .orderBy('created_at', 'desc')
@@ -36,11 +36,9 @@ export async function listDeals(db: Executor, tenantId: string, f: DealFilters, 
       .limit(pageSize)
       .offset((page - 1) * pageSize)
       .execute(),
-    filtered(db, tenantId, f)
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .executeTakeFirstOrThrow(),
+    countRows(filtered(db, tenantId, f)),
   ]);
-  return { rows, total: Number(count.n) };
+  return { rows, total };
 }
 
 /** A kanban column's position: the last card shown, by (created_at desc, id desc). */
