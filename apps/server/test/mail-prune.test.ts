@@ -11,6 +11,7 @@ const t = await testApp();
 const acme = await t.registerTenant('prune');
 
 const DAY = 86_400_000;
+const daysAgo = (d: number) => new Date(Date.now() - d * DAY);
 
 /** A message in the outbox with the given status, created and (if sent) sent `ageDays` ago. */
 async function mail(status: 'pending' | 'sent' | 'failed', ageDays: number, fileIds?: string[]): Promise<string> {
@@ -59,12 +60,17 @@ describe('mail outbox pruning', () => {
     }
   });
 
-  it('deletes a stored file once no message carries it', async () => {
-    const file = await inTenant(t.handle.db, acme.tenantId, (tx) =>
-      storeMailFile(tx, acme.tenantId, { filename: 'r.csv', contentType: 'text/csv', content: Buffer.from('a,b\r\n') }, new Date()),
-    );
-    const files = async () =>
-      (await inSystem(t.handle.db, (tx) => tx.selectFrom('mail_files').select('id').where('id', '=', file).execute())).length;
+  it('deletes a stored file once no message carries it, looking only at files older than the retention', async () => {
+    const store = (at: Date) =>
+      inTenant(t.handle.db, acme.tenantId, (tx) =>
+        storeMailFile(tx, acme.tenantId, { filename: 'r.csv', contentType: 'text/csv', content: Buffer.from('a,b\r\n') }, at),
+      );
+    const file = await store(daysAgo(40));
+    // Made with messages not yet committed, as far as pruning can tell: too young to be an orphan.
+    const young = await store(daysAgo(1));
+    const present = async (id: string) =>
+      (await inSystem(t.handle.db, (tx) => tx.selectFrom('mail_files').select('id').where('id', '=', id).execute())).length;
+    const files = () => present(file);
     await mail('sent', 40, [file]);
     const recent = await mail('sent', 1, [file]);
     const relay = new MailRelay(t.services, { log: silentLogger, retentionMs: 30 * DAY });
@@ -73,12 +79,13 @@ describe('mail outbox pruning', () => {
     await inSystem(t.handle.db, (tx) =>
       tx
         .updateTable('mail_outbox')
-        .set({ sent_at: new Date(Date.now() - 40 * DAY) })
+        .set({ sent_at: daysAgo(40) })
         .where('id', '=', recent)
         .execute(),
     );
     await relay.prune();
     expect(await files()).toBe(0);
+    expect(await present(young)).toBe(1);
   });
 
   it('reads the retention from MAIL_RETENTION_DAYS, 30 days by default', () => {

@@ -132,10 +132,11 @@ export class MailRelay extends PolledWorker {
     const before = new Date(this.services.clock.now().getTime() - this.o.retentionMs);
     return inSystem(this.services.db, async (tx) => {
       const res = await tx.deleteFrom('mail_outbox').where('status', '=', 'sent').where('sent_at', '<', before).executeTakeFirst();
-      // Then the files no message names any more. A file and the messages that carry it commit
-      // together, so one still being queued is invisible here rather than orphaned.
-      await sql`delete from mail_files f
-        where not exists (select 1 from mail_outbox m where m.tenant_id = f.tenant_id and f.id = any(m.file_ids))`.execute(tx);
+      // Then the files no message names any more. A file is made with its messages (and commits
+      // with them), so only one older than the retention can have lost them all to pruning: the
+      // younger ones are not even looked at, which keeps this off the outbox for most files.
+      await sql`delete from mail_files f where f.created_at < ${before}
+        and not exists (select 1 from mail_outbox m where m.tenant_id = f.tenant_id and f.id = any(m.file_ids))`.execute(tx);
       return Number(res.numDeletedRows);
     });
   }
